@@ -1,0 +1,169 @@
+//! Demo data: the ministry, one province with 2 cities, 4 counties and 12 schools across the
+//! stages, and accounts for every role in every organisation. All demo accounts share the
+//! password [`DEMO_PASSWORD`]; the README lists them. Seeded only into an empty database.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use serde_json::json;
+use xueji_shared::org::{Level, Role};
+
+use crate::audit::{self, Actor, Entry};
+use crate::entities::{accounts, organisations};
+use crate::error::AppResult;
+use crate::state::AppState;
+
+pub const DEMO_PASSWORD: &str = "Xueji@2026";
+
+/// One demo organisation: account slug, code, name, level, stages (schools), parent slug.
+struct Org {
+    slug: &'static str,
+    code: &'static str,
+    name: &'static str,
+    level: Level,
+    stages: Option<&'static str>,
+    parent: Option<&'static str>,
+}
+
+const fn org(
+    slug: &'static str,
+    code: &'static str,
+    name: &'static str,
+    level: Level,
+    stages: Option<&'static str>,
+    parent: Option<&'static str>,
+) -> Org {
+    Org {
+        slug,
+        code,
+        name,
+        level,
+        stages,
+        parent,
+    }
+}
+
+use Level::*;
+
+const ORGS: &[Org] = &[
+    org("moe", "000000", "教育部", Ministry, None, None),
+    org("zj", "330000", "浙江省教育厅", Province, None, Some("moe")),
+    org("hz", "330100", "杭州市教育局", City, None, Some("zj")),
+    org("nb", "330200", "宁波市教育局", City, None, Some("zj")),
+    org("hz-sc", "330102", "杭州市上城区教育局", County, None, Some("hz")),
+    org("hz-xh", "330106", "杭州市西湖区教育局", County, None, Some("hz")),
+    org("nb-hs", "330203", "宁波市海曙区教育局", County, None, Some("nb")),
+    org("nb-yz", "330212", "宁波市鄞州区教育局", County, None, Some("nb")),
+    org("hz-sc-1", "3330102001", "杭州市上城区实验小学", School, Some("primary"), Some("hz-sc")),
+    org("hz-sc-2", "3330102002", "杭州市上城区第一初级中学", School, Some("junior"), Some("hz-sc")),
+    org("hz-sc-3", "3330102003", "杭州市上城区高级中学", School, Some("senior"), Some("hz-sc")),
+    org("hz-xh-1", "3330106001", "杭州市西湖区求是小学", School, Some("primary"), Some("hz-xh")),
+    org("hz-xh-2", "3330106002", "杭州市西湖区九年一贯制学校", School, Some("nine_year"), Some("hz-xh")),
+    org("hz-xh-3", "3330106003", "杭州市西湖区完全中学", School, Some("complete"), Some("hz-xh")),
+    org("nb-hs-1", "3330203001", "宁波市海曙区中心小学", School, Some("primary"), Some("nb-hs")),
+    org("nb-hs-2", "3330203002", "宁波市海曙区实验初级中学", School, Some("junior"), Some("nb-hs")),
+    org("nb-hs-3", "3330203003", "宁波市海曙区十二年一贯制学校", School, Some("twelve_year"), Some("nb-hs")),
+    org("nb-yz-1", "3330212001", "宁波市鄞州区东湖小学", School, Some("primary"), Some("nb-yz")),
+    org("nb-yz-2", "3330212002", "宁波市鄞州区第二初级中学", School, Some("junior"), Some("nb-yz")),
+    org("nb-yz-3", "3330212003", "宁波市鄞州区高级中学", School, Some("senior"), Some("nb-yz")),
+];
+
+/// Demo accounts as (username, password, organisation name, role), for the README and tests.
+pub fn demo_accounts() -> Vec<(String, &'static str, &'static str, Role)> {
+    ORGS.iter()
+        .flat_map(|o| {
+            Role::ALL
+                .into_iter()
+                .map(move |r| (format!("{}-{}", o.slug, r.as_str()), DEMO_PASSWORD, o.name, r))
+        })
+        .collect()
+}
+
+/// Seed the demo data if the database has no organisation yet. Returns whether it seeded.
+pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
+    let tx = state.begin_write().await?;
+    if organisations::Entity::find().count(&*tx).await? > 0 {
+        return Ok(false);
+    }
+    // One hash for all demo accounts (same password): seeding stays fast in debug builds.
+    let hash = state.passwords.hash(DEMO_PASSWORD.to_owned()).await?;
+    let now = Utc::now();
+    let mut ids: std::collections::HashMap<&str, (i64, String, String)> = Default::default();
+    let mut account_count = 0;
+    for o in ORGS {
+        let (parent_id, parent_path) = match o.parent.and_then(|p| ids.get(p)) {
+            Some((id, path, _)) => (Some(*id), path.clone()),
+            None => (None, "/".to_owned()),
+        };
+        let province_code = match o.level {
+            Ministry => "000000".to_owned(),
+            Province => o.code.to_owned(),
+            _ => o
+                .parent
+                .and_then(|p| ids.get(p))
+                .map(|(_, _, prov)| prov.clone())
+                .unwrap_or_else(|| "000000".to_owned()),
+        };
+        let region = match o.level {
+            Ministry => None,
+            School => Some(o.code[1..7].to_owned()),
+            _ => Some(o.code.to_owned()),
+        };
+        let inserted = organisations::ActiveModel {
+            parent_id: Set(parent_id),
+            level: Set(o.level.as_str().to_owned()),
+            code: Set(o.code.to_owned()),
+            name: Set(o.name.to_owned()),
+            province_code: Set(province_code.clone()),
+            path: Set(String::new()),
+            region_code: Set(region),
+            stages: Set(o.stages.map(str::to_owned)),
+            address: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&*tx)
+        .await?;
+        let path = format!("{parent_path}{}/", inserted.id);
+        let mut am: organisations::ActiveModel = inserted.clone().into();
+        am.path = Set(path.clone());
+        am.update(&*tx).await?;
+        ids.insert(o.slug, (inserted.id, path, province_code.clone()));
+
+        for role in Role::ALL {
+            accounts::ActiveModel {
+                username: Set(format!("{}-{}", o.slug, role.as_str())),
+                password_hash: Set(hash.clone()),
+                display_name: Set(format!("{}{}", o.name, role.label())),
+                org_id: Set(inserted.id),
+                role: Set(role.as_str().to_owned()),
+                province_code: Set(province_code.clone()),
+                disabled: Set(false),
+                failed_logins: Set(0),
+                locked_until: Set(None),
+                password_changed_at: Set(now),
+                must_change_password: Set(false),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&*tx)
+            .await?;
+            account_count += 1;
+        }
+    }
+    audit::append(
+        &*tx,
+        &Actor::default(),
+        Entry {
+            action: "system.seed_demo",
+            object_type: "system",
+            object_id: None,
+            before: None,
+            after: Some(json!({ "organisations": ORGS.len(), "accounts": account_count })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,13 @@
+//! xueji server library: the binary in `main.rs` and the integration tests both build the app
+//! from here.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod routes;
+pub mod state;

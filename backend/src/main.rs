@@ -1,0 +1,130 @@
+//! `xueji` — the server binary.
+//!
+//! `xueji serve` (default) migrates the database and serves the API and the PWA;
+//! `xueji migrate` only migrates; `xueji openapi` prints the OpenAPI document.
+
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+use xueji_backend::{app, config::Config, db, demo, state::AppState};
+
+#[derive(Parser)]
+#[command(name = "xueji", version, about = "xueji 学籍 — student-status information system")]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, then serve the API and the app (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (JSON) and exit.
+    Openapi,
+}
+
+#[tokio::main]
+async fn main() {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    init_tracing(&cli.config.log_format);
+    if let Err(e) = run(cli).await {
+        tracing::error!("{e}");
+        eprintln!("xueji: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn init_tracing(format: &str) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            let (_, doc) = app::api_parts();
+            println!("{}", doc.to_pretty_json()?);
+            Ok(())
+        }
+        Command::Migrate => {
+            let conn = db::connect(&config.database_url()).await?;
+            db::migrate(&conn).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Serve => serve(config).await,
+    }
+}
+
+async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let url = config.database_url();
+    let conn = db::connect(&url).await?;
+    db::migrate(&conn).await?;
+    let secret = config.resolve_jwt_secret()?;
+    let state = AppState::new(conn, &secret, config.trust_proxy, config.dist_dir.clone());
+    if config.demo_data && demo::seed_if_empty(&state).await? {
+        tracing::info!("demo data seeded (password {})", demo::DEMO_PASSWORD);
+    }
+    if !config.dist_dir.join("index.html").exists() {
+        tracing::warn!(
+            dist = %config.dist_dir.display(),
+            "frontend not built; run `cargo xtask dist` (the API still works)"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, backend = %conn_kind(&url), "xueji listening on http://{addr}");
+    // Machine-readable line for scripts and the e2e harness that bind port 0.
+    println!("XUEJI_LISTENING http://{addr}");
+    axum::serve(
+        listener,
+        app::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+fn conn_kind(url: &str) -> &'static str {
+    if url.starts_with("sqlite:") {
+        "sqlite"
+    } else {
+        "postgres"
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received, draining connections");
+}

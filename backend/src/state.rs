@@ -1,0 +1,83 @@
+//! Shared, immutable application state. Handlers keep nothing between requests: all state is
+//! in the database and the signed token, so any number of instances can run side by side.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::auth::{PasswordHasherPool, TokenKeys};
+use crate::error::AppResult;
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub db: DatabaseConnection,
+    pub tokens: TokenKeys,
+    pub passwords: PasswordHasherPool,
+    pub trust_proxy: bool,
+    pub dist_dir: PathBuf,
+    /// SQLite allows one writer at a time and fails (rather than waits) when a read transaction
+    /// tries to become a writer; serialising write transactions in-process avoids that.
+    /// PostgreSQL needs no such lock.
+    sqlite_writer: Option<Arc<Mutex<()>>>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(
+        db: DatabaseConnection,
+        jwt_secret: &[u8],
+        trust_proxy: bool,
+        dist_dir: PathBuf,
+    ) -> Self {
+        let sqlite_writer = crate::db::is_sqlite(&db).then(|| Arc::new(Mutex::new(())));
+        AppState(Arc::new(Inner {
+            db,
+            tokens: TokenKeys::new(jwt_secret),
+            passwords: PasswordHasherPool::new(),
+            trust_proxy,
+            dist_dir,
+            sqlite_writer,
+        }))
+    }
+
+    /// Begin a transaction that will write. Every write goes through here so that its audit
+    /// entry commits (or rolls back) together with it.
+    pub async fn begin_write(&self) -> AppResult<WriteTx> {
+        let guard = match &self.sqlite_writer {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self.db.begin().await?;
+        Ok(WriteTx { tx, _guard: guard })
+    }
+}
+
+/// A write transaction (and, on SQLite, the writer lock held until it ends).
+pub struct WriteTx {
+    pub tx: DatabaseTransaction,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> AppResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}

@@ -1,0 +1,63 @@
+//! The app root: context, router and routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, ProtectedParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api::Api;
+use crate::auth::Session;
+use crate::components::offline_banner::OfflineBanner;
+use crate::components::shell::Shell;
+use crate::i18n::t;
+use crate::modules::by_slug;
+use crate::net::NetStatus;
+use crate::pages::home::HomePage;
+use crate::pages::login::LoginPage;
+use crate::pages::module::ModulePage;
+use crate::pages::not_found::NotFoundPage;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let net = NetStatus::install();
+    let session = Session::load();
+    provide_context(net);
+    provide_context(session);
+    provide_context(Api::new(session, net));
+
+    let signed_in = move || Some(session.signed_in());
+
+    view! {
+        <div id="app" class="app">
+            <OfflineBanner/>
+            <Router>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <ProtectedParentRoute
+                        path=path!("")
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        view=|| view! { <Shell><Outlet/></Shell> }
+                    >
+                        <Route path=path!("") view=HomePage/>
+                        <Route path=path!("registration") view=module("registration")/>
+                        <Route path=path!("problems") view=module("problems")/>
+                        <Route path=path!("changes") view=module("changes")/>
+                        <Route path=path!("transfers") view=module("transfers")/>
+                        <Route path=path!("graduation") view=module("graduation")/>
+                        <Route path=path!("enrolment") view=module("enrolment")/>
+                        <Route path=path!("statistics") view=module("statistics")/>
+                        <Route path=path!("settings") view=module("settings")/>
+                    </ProtectedParentRoute>
+                </Routes>
+            </Router>
+        </div>
+    }
+}
+
+/// The view of a module's route.
+fn module(slug: &'static str) -> impl Fn() -> AnyView + Clone + Send + 'static {
+    move || match by_slug(t(), slug) {
+        Some(module) => view! { <ModulePage module=module/> }.into_any(),
+        None => view! { <NotFoundPage/> }.into_any(),
+    }
+}

@@ -1,0 +1,6 @@
+//! Building blocks of the shell.
+
+pub mod account_card;
+pub mod nav;
+pub mod offline_banner;
+pub mod shell;

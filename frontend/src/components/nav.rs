@@ -1,0 +1,41 @@
+//! Navigation: home plus one link per business module.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::t;
+use crate::modules::modules;
+
+#[component]
+pub fn Nav(
+    /// Whether the (phone-size) navigation drawer is open.
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    let s = t();
+    let links = modules(s).map(|m| {
+        view! {
+            <li>
+                <A href=m.path attr:class="nav-link" attr:data-module=m.slug>
+                    {m.title}
+                </A>
+            </li>
+        }
+    });
+    view! {
+        <nav
+            id="main-nav"
+            class="main-nav"
+            class:open=move || open.get()
+            aria-label=s.nav_label
+        >
+            <ul>
+                <li>
+                    <A href="/" exact=true attr:class="nav-link" attr:data-module="home">
+                        {s.nav_home}
+                    </A>
+                </li>
+                {links}
+            </ul>
+        </nav>
+    }
+}

@@ -1,0 +1,16 @@
+//! Database schema migrations (sea-orm-migration). They run at server start-up and through
+//! `xueji migrate`. Each migration is written once for both SQLite and PostgreSQL through
+//! sea-query's schema builder.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_core::Migration)]
+    }
+}

@@ -1,0 +1,15 @@
+//! xueji domain rules.
+//!
+//! Everything here is pure: no I/O, no clocks read implicitly, no global state. The same code
+//! runs in the browser (wasm32) while a user types and on the server before every write, so a
+//! phone and the server always reach the same verdict.
+
+pub mod api;
+pub mod calendar;
+pub mod citizen_id;
+pub mod codes;
+pub mod dedup;
+pub mod org;
+pub mod region;
+pub mod stage;
+pub mod student_number;
