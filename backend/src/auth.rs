@@ -132,7 +132,8 @@ impl TokenKeys {
             iat: now,
             exp: now + ACCESS_TTL_SECONDS,
         };
-        jsonwebtoken::encode(&Header::default(), &claims, &self.encoding).map_err(AppError::internal)
+        jsonwebtoken::encode(&Header::default(), &claims, &self.encoding)
+            .map_err(AppError::internal)
     }
 
     pub fn decode(&self, token: &str) -> Option<Claims> {
@@ -182,7 +183,12 @@ impl Caller {
     }
 }
 
-pub fn me_of(account: &accounts::Model, org: &organisations::Model, role: Role, level: Level) -> Me {
+pub fn me_of(
+    account: &accounts::Model,
+    org: &organisations::Model,
+    role: Role,
+    level: Level,
+) -> Me {
     Me {
         id: account.id,
         username: account.username.clone(),
@@ -198,7 +204,10 @@ pub fn me_of(account: &accounts::Model, org: &organisations::Model, role: Role, 
 }
 
 /// Parse the stored role and level; a row with unknown values is a server fault.
-pub fn role_and_level(account: &accounts::Model, org: &organisations::Model) -> AppResult<(Role, Level)> {
+pub fn role_and_level(
+    account: &accounts::Model,
+    org: &organisations::Model,
+) -> AppResult<(Role, Level)> {
     let role = Role::parse(&account.role)
         .ok_or_else(|| AppError::Internal(format!("account {} has unknown role", account.id)))?;
     let level = Level::parse(&org.level)
@@ -329,7 +338,10 @@ mod tests {
         };
         let token = keys.issue_access(&account, Role::Registrar).expect("issue");
         let claims = keys.decode(&token).expect("decode");
-        assert_eq!((claims.sub, claims.org, claims.role), (7, 3, Role::Registrar));
+        assert_eq!(
+            (claims.sub, claims.org, claims.role),
+            (7, 3, Role::Registrar)
+        );
         let other = TokenKeys::new(b"another-secret-another-secret-xx");
         assert!(other.decode(&token).is_none());
     }

@@ -49,31 +49,148 @@ const ORGS: &[Org] = &[
     org("zj", "330000", "浙江省教育厅", Province, None, Some("moe")),
     org("hz", "330100", "杭州市教育局", City, None, Some("zj")),
     org("nb", "330200", "宁波市教育局", City, None, Some("zj")),
-    org("hz-sc", "330102", "杭州市上城区教育局", County, None, Some("hz")),
-    org("hz-xh", "330106", "杭州市西湖区教育局", County, None, Some("hz")),
-    org("nb-hs", "330203", "宁波市海曙区教育局", County, None, Some("nb")),
-    org("nb-yz", "330212", "宁波市鄞州区教育局", County, None, Some("nb")),
-    org("hz-sc-1", "3330102001", "杭州市上城区实验小学", School, Some("primary"), Some("hz-sc")),
-    org("hz-sc-2", "3330102002", "杭州市上城区第一初级中学", School, Some("junior"), Some("hz-sc")),
-    org("hz-sc-3", "3330102003", "杭州市上城区高级中学", School, Some("senior"), Some("hz-sc")),
-    org("hz-xh-1", "3330106001", "杭州市西湖区求是小学", School, Some("primary"), Some("hz-xh")),
-    org("hz-xh-2", "3330106002", "杭州市西湖区九年一贯制学校", School, Some("nine_year"), Some("hz-xh")),
-    org("hz-xh-3", "3330106003", "杭州市西湖区完全中学", School, Some("complete"), Some("hz-xh")),
-    org("nb-hs-1", "3330203001", "宁波市海曙区中心小学", School, Some("primary"), Some("nb-hs")),
-    org("nb-hs-2", "3330203002", "宁波市海曙区实验初级中学", School, Some("junior"), Some("nb-hs")),
-    org("nb-hs-3", "3330203003", "宁波市海曙区十二年一贯制学校", School, Some("twelve_year"), Some("nb-hs")),
-    org("nb-yz-1", "3330212001", "宁波市鄞州区东湖小学", School, Some("primary"), Some("nb-yz")),
-    org("nb-yz-2", "3330212002", "宁波市鄞州区第二初级中学", School, Some("junior"), Some("nb-yz")),
-    org("nb-yz-3", "3330212003", "宁波市鄞州区高级中学", School, Some("senior"), Some("nb-yz")),
+    org(
+        "hz-sc",
+        "330102",
+        "杭州市上城区教育局",
+        County,
+        None,
+        Some("hz"),
+    ),
+    org(
+        "hz-xh",
+        "330106",
+        "杭州市西湖区教育局",
+        County,
+        None,
+        Some("hz"),
+    ),
+    org(
+        "nb-hs",
+        "330203",
+        "宁波市海曙区教育局",
+        County,
+        None,
+        Some("nb"),
+    ),
+    org(
+        "nb-yz",
+        "330212",
+        "宁波市鄞州区教育局",
+        County,
+        None,
+        Some("nb"),
+    ),
+    org(
+        "hz-sc-1",
+        "3330102001",
+        "杭州市上城区实验小学",
+        School,
+        Some("primary"),
+        Some("hz-sc"),
+    ),
+    org(
+        "hz-sc-2",
+        "3330102002",
+        "杭州市上城区第一初级中学",
+        School,
+        Some("junior"),
+        Some("hz-sc"),
+    ),
+    org(
+        "hz-sc-3",
+        "3330102003",
+        "杭州市上城区高级中学",
+        School,
+        Some("senior"),
+        Some("hz-sc"),
+    ),
+    org(
+        "hz-xh-1",
+        "3330106001",
+        "杭州市西湖区求是小学",
+        School,
+        Some("primary"),
+        Some("hz-xh"),
+    ),
+    org(
+        "hz-xh-2",
+        "3330106002",
+        "杭州市西湖区九年一贯制学校",
+        School,
+        Some("nine_year"),
+        Some("hz-xh"),
+    ),
+    org(
+        "hz-xh-3",
+        "3330106003",
+        "杭州市西湖区完全中学",
+        School,
+        Some("complete"),
+        Some("hz-xh"),
+    ),
+    org(
+        "nb-hs-1",
+        "3330203001",
+        "宁波市海曙区中心小学",
+        School,
+        Some("primary"),
+        Some("nb-hs"),
+    ),
+    org(
+        "nb-hs-2",
+        "3330203002",
+        "宁波市海曙区实验初级中学",
+        School,
+        Some("junior"),
+        Some("nb-hs"),
+    ),
+    org(
+        "nb-hs-3",
+        "3330203003",
+        "宁波市海曙区十二年一贯制学校",
+        School,
+        Some("twelve_year"),
+        Some("nb-hs"),
+    ),
+    org(
+        "nb-yz-1",
+        "3330212001",
+        "宁波市鄞州区东湖小学",
+        School,
+        Some("primary"),
+        Some("nb-yz"),
+    ),
+    org(
+        "nb-yz-2",
+        "3330212002",
+        "宁波市鄞州区第二初级中学",
+        School,
+        Some("junior"),
+        Some("nb-yz"),
+    ),
+    org(
+        "nb-yz-3",
+        "3330212003",
+        "宁波市鄞州区高级中学",
+        School,
+        Some("senior"),
+        Some("nb-yz"),
+    ),
 ];
 
 /// Demo accounts as (username, password, organisation name, role), for the README and tests.
 pub fn demo_accounts() -> Vec<(String, &'static str, &'static str, Role)> {
     ORGS.iter()
         .flat_map(|o| {
-            Role::ALL
-                .into_iter()
-                .map(move |r| (format!("{}-{}", o.slug, r.as_str()), DEMO_PASSWORD, o.name, r))
+            Role::ALL.into_iter().map(move |r| {
+                (
+                    format!("{}-{}", o.slug, r.as_str()),
+                    DEMO_PASSWORD,
+                    o.name,
+                    r,
+                )
+            })
         })
         .collect()
 }

@@ -56,7 +56,9 @@ impl AppError {
                 "请求的资源不存在".into(),
                 vec![],
             ),
-            AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m.clone(), vec![]),
+            AppError::Unauthorized(m) => {
+                (StatusCode::UNAUTHORIZED, "unauthorized", m.clone(), vec![])
+            }
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone(), vec![]),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone(), vec![]),
             AppError::Validation(fields) => {
@@ -122,10 +124,9 @@ impl From<JsonRejection> for AppError {
             JsonRejection::MissingJsonContentType(_) => {
                 AppError::BadRequest("请求头 Content-Type 必须为 application/json".into())
             }
-            JsonRejection::JsonSyntaxError(_) => AppError::BadRequest(format!(
-                "请求体不是合法的 JSON{}",
-                position_zh(&detail)
-            )),
+            JsonRejection::JsonSyntaxError(_) => {
+                AppError::BadRequest(format!("请求体不是合法的 JSON{}", position_zh(&detail)))
+            }
             JsonRejection::JsonDataError(_) => json_data_error(&detail),
             JsonRejection::BytesRejection(_) => {
                 AppError::BadRequest("请求体无法读取或超过大小限制".into())

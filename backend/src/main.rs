@@ -10,7 +10,11 @@ use tracing_subscriber::EnvFilter;
 use xueji_backend::{app, config::Config, db, demo, state::AppState};
 
 #[derive(Parser)]
-#[command(name = "xueji", version, about = "xueji 学籍 — student-status information system")]
+#[command(
+    name = "xueji",
+    version,
+    about = "xueji 学籍 — student-status information system"
+)]
 struct Cli {
     #[command(flatten)]
     config: Config,

@@ -94,14 +94,22 @@ impl MigrationTrait for Migration {
                             .primary_key(),
                     )
                     .col(ColumnDef::new(Organisations::ParentId).big_integer().null())
-                    .col(ColumnDef::new(Organisations::Level).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(Organisations::Level)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(Organisations::Code)
                             .string_len(32)
                             .not_null()
                             .unique_key(),
                     )
-                    .col(ColumnDef::new(Organisations::Name).string_len(128).not_null())
+                    .col(
+                        ColumnDef::new(Organisations::Name)
+                            .string_len(128)
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(Organisations::ProvinceCode)
                             .string_len(6)
@@ -109,10 +117,22 @@ impl MigrationTrait for Migration {
                     )
                     // Materialised path of ancestor ids, "/1/4/17/": a subtree is one indexed
                     // prefix match, on SQLite and PostgreSQL alike.
-                    .col(ColumnDef::new(Organisations::Path).string_len(255).not_null())
-                    .col(ColumnDef::new(Organisations::RegionCode).string_len(12).null())
+                    .col(
+                        ColumnDef::new(Organisations::Path)
+                            .string_len(255)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Organisations::RegionCode)
+                            .string_len(12)
+                            .null(),
+                    )
                     .col(ColumnDef::new(Organisations::Stages).string_len(64).null())
-                    .col(ColumnDef::new(Organisations::Address).string_len(255).null())
+                    .col(
+                        ColumnDef::new(Organisations::Address)
+                            .string_len(255)
+                            .null(),
+                    )
                     .col(
                         ColumnDef::new(Organisations::CreatedAt)
                             .timestamp_with_time_zone()
@@ -169,11 +189,23 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .unique_key(),
                     )
-                    .col(ColumnDef::new(Accounts::PasswordHash).string_len(255).not_null())
-                    .col(ColumnDef::new(Accounts::DisplayName).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(Accounts::PasswordHash)
+                            .string_len(255)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Accounts::DisplayName)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Accounts::OrgId).big_integer().not_null())
                     .col(ColumnDef::new(Accounts::Role).string_len(16).not_null())
-                    .col(ColumnDef::new(Accounts::ProvinceCode).string_len(6).not_null())
+                    .col(
+                        ColumnDef::new(Accounts::ProvinceCode)
+                            .string_len(6)
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(Accounts::Disabled)
                             .boolean()
@@ -243,7 +275,11 @@ impl MigrationTrait for Migration {
                             .auto_increment()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(RefreshTokens::AccountId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(RefreshTokens::AccountId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     // SHA-256 of the opaque token; the token itself is never stored.
                     .col(
                         ColumnDef::new(RefreshTokens::TokenHash)
@@ -311,10 +347,18 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(AuditLog::ActorOrgId).big_integer().null())
                     // The audit log is one hash chain per province ("000000" for national actions), so
                     // appends in different provinces never wait for each other.
-                    .col(ColumnDef::new(AuditLog::ProvinceCode).string_len(6).not_null())
+                    .col(
+                        ColumnDef::new(AuditLog::ProvinceCode)
+                            .string_len(6)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AuditLog::ClientIp).string_len(64).null())
                     .col(ColumnDef::new(AuditLog::Action).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditLog::ObjectType).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(AuditLog::ObjectType)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AuditLog::ObjectId).string_len(64).null())
                     .col(ColumnDef::new(AuditLog::Before).text().null())
                     .col(ColumnDef::new(AuditLog::After).text().null())
@@ -353,7 +397,9 @@ impl MigrationTrait for Migration {
             Accounts::Table.into_iden(),
             Organisations::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(t).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(t).to_owned())
+                .await?;
         }
         Ok(())
     }

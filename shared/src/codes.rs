@@ -53,14 +53,20 @@ pub struct CodeTable {
 
 impl CodeTable {
     pub fn label(&self, code: &str) -> Option<&'static str> {
-        self.entries.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+        self.entries
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, l)| *l)
     }
     pub fn contains(&self, code: &str) -> bool {
         self.entries.iter().any(|(c, _)| *c == code)
     }
     /// The code of a label (for imports that carry labels instead of codes).
     pub fn code_of(&self, label: &str) -> Option<&'static str> {
-        self.entries.iter().find(|(_, l)| *l == label).map(|(c, _)| *c)
+        self.entries
+            .iter()
+            .find(|(_, l)| *l == label)
+            .map(|(c, _)| *c)
     }
 }
 
@@ -215,7 +221,12 @@ pub const HEALTH_STATUS: CodeTable = CodeTable {
     key: "health_status",
     name: "健康状况",
     source: "GB/T 2261.3-2003",
-    entries: &[("1", "健康或良好"), ("2", "一般或较弱"), ("3", "有慢性病"), (HEALTH_DISABLED, "残疾")],
+    entries: &[
+        ("1", "健康或良好"),
+        ("2", "一般或较弱"),
+        ("3", "有慢性病"),
+        (HEALTH_DISABLED, "残疾"),
+    ],
 };
 
 /// 户口性质.
@@ -262,7 +273,11 @@ pub const LEFT_BEHIND: CodeTable = CodeTable {
     key: "left_behind",
     name: "是否留守儿童",
     source: "学籍系统学生基本信息表",
-    entries: &[("0", "非留守儿童"), ("1", "单亲外出务工"), ("2", "双亲外出务工")],
+    entries: &[
+        ("0", "非留守儿童"),
+        ("1", "单亲外出务工"),
+        ("2", "双亲外出务工"),
+    ],
 };
 
 /// 随班就读.
@@ -379,14 +394,24 @@ pub fn country(alpha3: &str) -> Option<Country> {
         .binary_search_by(|(a, ..)| (*a).cmp(alpha3))
         .ok()
         .and_then(|i| gb2659::COUNTRIES.get(i))
-        .map(|&(alpha3, numeric, alpha2, name)| Country { alpha3, numeric, alpha2, name })
+        .map(|&(alpha3, numeric, alpha2, name)| Country {
+            alpha3,
+            numeric,
+            alpha2,
+            name,
+        })
 }
 
 /// All countries and regions, by alpha-3 code.
 pub fn countries() -> impl Iterator<Item = Country> {
     gb2659::COUNTRIES
         .iter()
-        .map(|&(alpha3, numeric, alpha2, name)| Country { alpha3, numeric, alpha2, name })
+        .map(|&(alpha3, numeric, alpha2, name)| Country {
+            alpha3,
+            numeric,
+            alpha2,
+            name,
+        })
 }
 
 #[cfg(test)]
@@ -421,7 +446,11 @@ mod tests {
     fn countries_table() {
         let cn = country(CHINA).unwrap();
         assert_eq!((cn.numeric, cn.alpha2, cn.name), (156, "CN", "中国"));
-        for (c, name) in [("HKG", "中国香港"), ("MAC", "中国澳门"), ("TWN", "中国台湾")] {
+        for (c, name) in [
+            ("HKG", "中国香港"),
+            ("MAC", "中国澳门"),
+            ("TWN", "中国台湾"),
+        ] {
             assert_eq!(country(c).map(|c| c.name), Some(name));
         }
         assert!(country("USA").is_some());

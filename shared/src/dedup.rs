@@ -15,8 +15,8 @@ use crate::codes::Gender;
 
 /// Characters treated as name separators and dropped from keys.
 pub const NAME_SEPARATORS: &[char] = &[
-    '·', '•', '・', '．', '.', '‧', '∙', '⋅', '･', '●', '▪', '°', '˙', '・', '－', '-', '—', '_',
-    '＿', '‐', '‑', '﹒', '。', '、', ',', '，',
+    '·', '•', '・', '．', '.', '‧', '∙', '⋅', '･', '●', '▪', '°', '˙', '－', '-', '—', '_', '＿',
+    '‐', '‑', '﹒', '。', '、', ',', '，',
 ];
 
 /// Normalises one character: full-width ASCII (U+FF01–U+FF5E) to half-width, letters upper-case.

@@ -5,11 +5,16 @@
 //! phone and the server always reach the same verdict.
 
 pub mod api;
+pub mod business_calendar;
 pub mod calendar;
+pub mod caps;
 pub mod citizen_id;
 pub mod codes;
+pub mod controlled;
 pub mod dedup;
 pub mod org;
+pub mod record;
 pub mod region;
 pub mod stage;
 pub mod student_number;
+pub mod workflow;

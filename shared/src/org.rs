@@ -119,6 +119,40 @@ impl Role {
     }
 }
 
+/// The lowest common superior (最近共同上级) of two organisations, given each one's ancestor path
+/// from the top down, ending with the organisation itself (e.g. `[ministry, province, city,
+/// county]`). Seed 001 第一章 5: when two authorities both insist on a duplicate record, their
+/// common superior arbitrates. The result is strictly above both: for two counties of one city it
+/// is the city; if one organisation is above the other, it is the upper one's own superior.
+/// `None` when the paths share no strict superior (e.g. either is the ministry).
+pub fn lowest_common_superior<T: PartialEq + Copy>(a_path: &[T], b_path: &[T]) -> Option<T> {
+    let a_sup = a_path.split_last().map(|(_, rest)| rest)?;
+    let b_sup = b_path.split_last().map(|(_, rest)| rest)?;
+    a_sup
+        .iter()
+        .zip(b_sup)
+        .take_while(|(x, y)| x == y)
+        .last()
+        .map(|(x, _)| *x)
+}
+
+/// An acting position: an organisation level and a role (e.g. county registrar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Position {
+    pub level: Level,
+    pub role: Role,
+}
+
+impl Position {
+    pub const fn new(level: Level, role: Role) -> Self {
+        Position { level, role }
+    }
+    /// E.g. `区县级学籍管理员`; at a school `学校学籍管理员`.
+    pub fn label(self) -> String {
+        format!("{}{}", self.level.label(), self.role.label())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +176,30 @@ mod tests {
         assert!(!Role::Admin.does_business());
         assert!(Role::Registrar.does_business());
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn lowest_common_superior_of_paths() {
+        // ministry 0, provinces 1 and 2, cities 11/12, counties 111/112/121, schools 1111.
+        let c111 = [0, 1, 11, 111];
+        let c112 = [0, 1, 11, 112];
+        let c121 = [0, 1, 12, 121];
+        let p2c = [0, 2, 21, 211];
+        assert_eq!(lowest_common_superior(&c111, &c112), Some(11));
+        assert_eq!(lowest_common_superior(&c111, &c121), Some(1));
+        assert_eq!(lowest_common_superior(&c111, &p2c), Some(0));
+        // One above the other: the upper one's superior.
+        assert_eq!(lowest_common_superior(&[0, 1, 11], &c111), Some(1));
+        assert_eq!(lowest_common_superior(&c111, &c111), Some(11));
+        assert_eq!(lowest_common_superior(&[0], &c111), None);
+        assert_eq!(lowest_common_superior::<i32>(&[], &[]), None);
+        let school = [0, 1, 11, 111, 1111];
+        assert_eq!(lowest_common_superior(&school, &c112), Some(11));
+    }
+
+    #[test]
+    fn positions() {
+        let p = Position::new(Level::County, Role::Registrar);
+        assert_eq!(p.label(), "区县级学籍管理员");
     }
 }

@@ -3,9 +3,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::json;
 use xueji_shared::api::{ErrorBody, FieldError, LoginRequest, LoginResponse, RefreshRequest};
 
@@ -138,7 +136,11 @@ pub async fn login(
             &*tx,
             &actor,
             Entry {
-                action: if lock { "auth.locked" } else { "auth.login_failed" },
+                action: if lock {
+                    "auth.locked"
+                } else {
+                    "auth.login_failed"
+                },
                 object_type: "account",
                 object_id: Some(account.id.to_string()),
                 before: Some(json!({ "failed_logins": account.failed_logins })),

@@ -28,7 +28,8 @@ pub fn Nav(
             class:open=move || open.get()
             aria-label=s.nav_label
         >
-            <ul>
+            // Any click on a link closes the phone drawer.
+            <ul on:click=move |_| open.set(false)>
                 <li>
                     <A href="/" exact=true attr:class="nav-link" attr:data-module="home">
                         {s.nav_home}

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 use crate::api::Api;
 use crate::auth::Session;
@@ -14,13 +13,6 @@ use crate::i18n::t;
 pub fn Shell(children: Children) -> impl IntoView {
     let s = t();
     let menu_open = RwSignal::new(false);
-
-    // Close the phone drawer after every navigation.
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        menu_open.set(false);
-    });
 
     view! {
         <div class="shell">
