@@ -1,0 +1,13 @@
+import { launch, newPage, signIn, waitForServiceWorker, waitForApp } from '/work/main/e2e/lib/browser.mjs';
+import { startServer } from '/work/main/e2e/lib/server.mjs';
+process.env.RUST_LOG='tower_http=debug,info';
+const s = await startServer(); const b = await launch();
+const { context, page } = await newPage(b, s.url);
+await signIn(page, 'hz-xh-1-registrar'); await waitForServiceWorker(page);
+const mark = s.log().length;
+await context.setOffline(true);
+await page.reload(); await waitForApp(page);
+await page.waitForTimeout(500);
+console.log('server log during offline reload:\n', s.log().slice(mark).split('\n').slice(-15).join('\n'));
+console.log(await page.locator('.sync-status').innerText());
+await b.close(); await s.stop();
