@@ -88,7 +88,9 @@ export async function waitForServiceWorker(page) {
 /** Saves a full-page screenshot into e2e/artifacts/ and returns its path. */
 export async function screenshot(page, name) {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  // Let fonts and layout settle before the capture.
+  // No hover effect from the last click; fonts loaded before the capture.
+  const vp = page.viewportSize();
+  await page.mouse.move(vp.width - 1, vp.height - 1);
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   const path = join(ARTIFACTS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });

@@ -47,6 +47,8 @@ test('signed in: the shell and the cached account render offline', async () => {
     await page.locator('#account-card').waitFor();
     assert.equal(await accountField(page, 'org_name'), '杭州市西湖区求是小学');
     assert.equal(await accountField(page, 'role'), '学籍管理员');
+    // GET /me failed for network reasons: the page says the account is the cached one.
+    await page.locator('.sync-status', { hasText: '缓存' }).waitFor();
     await page.locator('.top-bar').waitFor();
     await screenshot(page, 'phone-390x844-home-offline');
   } finally {
@@ -80,5 +82,25 @@ test('back online the banner goes away', async () => {
     await page.locator('#offline-banner').waitFor({ state: 'detached' });
   } finally {
     await context.close();
+  }
+});
+
+test('server gone (browser online): the cached shell loads and says 离线', async () => {
+  const own = await startServer();
+  const { context, page } = await newPage(browser, own.url, VIEWPORTS.phone);
+  try {
+    await signIn(page, 'hz-xh-1-registrar');
+    await waitForServiceWorker(page);
+    await own.stop();
+    const resp = await page.reload();
+    assert.equal(resp.fromServiceWorker(), true);
+    await waitForApp(page);
+    const banner = page.locator('#offline-banner[role=status]');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /^离线/);
+    assert.equal(await accountField(page, 'org_code'), '3330106001');
+  } finally {
+    await context.close();
+    await own.stop();
   }
 });

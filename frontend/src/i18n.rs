@@ -38,7 +38,6 @@ strings! {
     login_password_placeholder,
     login_submit,
     login_submitting,
-    login_missing_fields,
     login_footer,
     // Shell
     nav_label,
@@ -112,7 +111,6 @@ pub const ZH: Strings = Strings {
     login_password_placeholder: "请输入密码",
     login_submit: "登录",
     login_submitting: "正在登录…",
-    login_missing_fields: "请输入用户名和密码",
     login_footer: "仅限授权的学籍工作人员使用，所有操作均留有记录",
     nav_label: "功能导航",
     nav_home: "首页",

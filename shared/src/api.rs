@@ -39,6 +39,38 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+impl LoginRequest {
+    pub const USERNAME_MAX_CHARS: usize = 64;
+    pub const PASSWORD_MAX_BYTES: usize = 256;
+
+    /// Every problem with the sign-in form at once (the sign-in page shows them before sending;
+    /// the server refuses the same requests).
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut fields = Vec::new();
+        let username = self.username.trim();
+        if username.is_empty() {
+            fields.push(FieldError::new("username", "用户名不能为空"));
+        } else if username.chars().count() > Self::USERNAME_MAX_CHARS {
+            fields.push(FieldError::new("username", "用户名不能超过 64 个字符"));
+        }
+        if self.password.is_empty() {
+            fields.push(FieldError::new("password", "密码不能为空"));
+        } else if self.password.len() > Self::PASSWORD_MAX_BYTES {
+            fields.push(FieldError::new("password", "密码不能超过 256 个字符"));
+        }
+        fields
+    }
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoginResponse {
@@ -82,4 +114,32 @@ pub struct OrgSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(u: &str, p: &str) -> LoginRequest {
+        LoginRequest {
+            username: u.into(),
+            password: p.into(),
+        }
+    }
+
+    #[test]
+    fn login_validation_reports_every_field() {
+        let names = |r: LoginRequest| {
+            r.validate()
+                .into_iter()
+                .map(|f| f.field)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(req(" ", "")), ["username", "password"]);
+        assert_eq!(names(req("a", "")), ["password"]);
+        assert_eq!(names(req(&"字".repeat(65), "x")), ["username"]);
+        assert_eq!(names(req(&"字".repeat(64), "x")), Vec::<String>::new());
+        assert_eq!(names(req("a", &"p".repeat(257))), ["password"]);
+        assert!(req("hz-xh-1-registrar", "Xueji@2026").validate().is_empty());
+    }
 }

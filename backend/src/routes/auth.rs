@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::json;
-use xueji_shared::api::{ErrorBody, FieldError, LoginRequest, LoginResponse, RefreshRequest};
+use xueji_shared::api::{ErrorBody, LoginRequest, LoginResponse, RefreshRequest};
 
 use crate::audit::{self, Actor, Entry};
 use crate::auth::{
@@ -24,29 +24,7 @@ pub const LOCKOUT_MINUTES: i64 = 15;
 const BAD_CREDENTIALS: &str = "用户名或密码错误";
 
 fn validate_login(req: &LoginRequest) -> AppResult<()> {
-    let mut fields = Vec::new();
-    if req.username.trim().is_empty() {
-        fields.push(FieldError {
-            field: "username".into(),
-            message: "用户名不能为空".into(),
-        });
-    } else if req.username.chars().count() > 64 {
-        fields.push(FieldError {
-            field: "username".into(),
-            message: "用户名不能超过 64 个字符".into(),
-        });
-    }
-    if req.password.is_empty() {
-        fields.push(FieldError {
-            field: "password".into(),
-            message: "密码不能为空".into(),
-        });
-    } else if req.password.len() > 256 {
-        fields.push(FieldError {
-            field: "password".into(),
-            message: "密码不能超过 256 个字符".into(),
-        });
-    }
+    let fields = req.validate();
     if fields.is_empty() {
         Ok(())
     } else {

@@ -37,8 +37,11 @@ pub fn LoginPage() -> impl IntoView {
             username: username.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
         };
-        if req.username.is_empty() || req.password.is_empty() {
-            error.set(Some(s.login_missing_fields.to_owned()));
+        // The same rule the server applies (xueji_shared), checked before anything is sent.
+        let problems = req.validate();
+        if !problems.is_empty() {
+            let joined: Vec<String> = problems.into_iter().map(|f| f.message).collect();
+            error.set(Some(joined.join("；")));
             return;
         }
         error.set(None);
