@@ -200,6 +200,8 @@ pub fn me_of(
             name: org.name.clone(),
             level,
         },
+        // Issue 4 computes this from the province's policy and loans; until then, the flag.
+        password_change_required: account.must_change_password,
     }
 }
 

@@ -10,4 +10,5 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod routes;
+pub mod scope;
 pub mod state;

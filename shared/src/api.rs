@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::org::{Level, Role};
+use crate::org::{Level, Role, SchoolKind};
+use crate::stage::Stage;
 
 /// The one error envelope every failing API call returns.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -98,6 +99,10 @@ pub struct Me {
     pub display_name: String,
     pub role: Role,
     pub org: OrgSummary,
+    /// The password must be changed before anything else: set by an administrator's reset,
+    /// expired under the province's policy, or a password loan that has ended.
+    #[serde(default)]
+    pub password_change_required: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -114,6 +119,301 @@ pub struct OrgSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub status: String,
+}
+
+// ───────────────────────────── organisations ─────────────────────────────
+
+/// One organisation in the tree.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgNode {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    /// Schools only.
+    pub school_kind: Option<SchoolKind>,
+    pub region_code: Option<String>,
+    pub address: Option<String>,
+    /// Direct children (organisations below).
+    pub child_count: u32,
+}
+
+/// Create an organisation directly below `parent_id` (its level is the parent's child level).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateOrg {
+    pub parent_id: i64,
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub school_kind: Option<SchoolKind>,
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+impl CreateOrg {
+    /// Every problem, given the level the new organisation will have.
+    pub fn validate(&self, level: Level) -> Vec<FieldError> {
+        let mut f = Vec::new();
+        if let Err(m) = crate::org::check_org_code(level, self.code.trim()) {
+            f.push(FieldError::new("code", m));
+        }
+        check_org_name(&mut f, &self.name);
+        match (level, self.school_kind) {
+            (Level::School, None) => f.push(FieldError::new("school_kind", "请选择办学类型")),
+            (Level::School, Some(_)) | (_, None) => {}
+            (_, Some(_)) => f.push(FieldError::new("school_kind", "只有学校有办学类型")),
+        }
+        check_address(&mut f, self.address.as_deref());
+        f
+    }
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateOrg {
+    pub name: String,
+    #[serde(default)]
+    pub school_kind: Option<SchoolKind>,
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+impl UpdateOrg {
+    pub fn validate(&self, level: Level) -> Vec<FieldError> {
+        let mut f = Vec::new();
+        check_org_name(&mut f, &self.name);
+        if level == Level::School && self.school_kind.is_none() {
+            f.push(FieldError::new("school_kind", "请选择办学类型"));
+        }
+        if level != Level::School && self.school_kind.is_some() {
+            f.push(FieldError::new("school_kind", "只有学校有办学类型"));
+        }
+        check_address(&mut f, self.address.as_deref());
+        f
+    }
+}
+
+fn check_org_name(f: &mut Vec<FieldError>, name: &str) {
+    let n = name.trim().chars().count();
+    if n < 2 {
+        f.push(FieldError::new("name", "机构名称至少 2 个字"));
+    } else if n > 64 {
+        f.push(FieldError::new("name", "机构名称不能超过 64 个字"));
+    }
+}
+
+fn check_address(f: &mut Vec<FieldError>, address: Option<&str>) {
+    if address.is_some_and(|a| a.chars().count() > 128) {
+        f.push(FieldError::new("address", "地址不能超过 128 个字"));
+    }
+}
+
+/// A class (班级) of a school.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassInfo {
+    pub id: i64,
+    pub school_id: i64,
+    pub stage: Stage,
+    /// Year within the stage, 1-based (小学一年级 = 1, 初中一年级 = 1).
+    pub grade: u8,
+    pub name: String,
+    pub head_teacher: Option<String>,
+    /// Planned number of places; may not exceed the effective class-size cap.
+    pub capacity: u16,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpsertClass {
+    pub stage: Stage,
+    pub grade: u8,
+    pub name: String,
+    #[serde(default)]
+    pub head_teacher: Option<String>,
+    pub capacity: u16,
+}
+
+impl UpsertClass {
+    /// Every problem, given the school's kind (which stages it teaches) and the stage lengths.
+    pub fn validate(&self, kind: SchoolKind) -> Vec<FieldError> {
+        let mut f = Vec::new();
+        if !kind.stages().contains(&self.stage) {
+            f.push(FieldError::new(
+                "stage",
+                format!("{}不设{}", kind.label(), self.stage.label()),
+            ));
+        }
+        let max_grade = match self.stage {
+            Stage::Primary => 6,
+            Stage::Junior => 4,
+            Stage::Senior => 3,
+        };
+        if self.grade == 0 || self.grade > max_grade {
+            f.push(FieldError::new(
+                "grade",
+                format!("{}年级应在 1 到 {max_grade} 之间", self.stage.label()),
+            ));
+        }
+        let n = self.name.trim().chars().count();
+        if n == 0 || n > 32 {
+            f.push(FieldError::new("name", "班级名称应为 1 到 32 个字"));
+        }
+        if self
+            .head_teacher
+            .as_deref()
+            .is_some_and(|t| t.chars().count() > 32)
+        {
+            f.push(FieldError::new("head_teacher", "班主任姓名不能超过 32 个字"));
+        }
+        if self.capacity == 0 || self.capacity > 200 {
+            f.push(FieldError::new("capacity", "班级人数上限应在 1 到 200 之间"));
+        }
+        f
+    }
+}
+
+// ─────────────────────────────── accounts ───────────────────────────────
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org: OrgSummary,
+    pub disabled: bool,
+    /// Locked after too many wrong passwords, until this instant (RFC 3339).
+    pub locked_until: Option<String>,
+    pub must_change_password: bool,
+    /// RFC 3339.
+    pub password_changed_at: String,
+    /// The current password loan, if any.
+    pub loan: Option<PasswordLoan>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_id: i64,
+    /// Initial password; the owner must change it at first sign-in.
+    pub password: String,
+}
+
+impl CreateAccount {
+    pub fn validate(&self, policy: &crate::account::PasswordPolicy) -> Vec<FieldError> {
+        let mut f = Vec::new();
+        if let Err(m) = crate::account::check_username(&self.username) {
+            f.push(FieldError::new("username", m));
+        }
+        if let Err(m) = crate::account::check_display_name(&self.display_name) {
+            f.push(FieldError::new("display_name", m));
+        }
+        f.extend(policy.check_password("password", &self.password, &self.username));
+        f
+    }
+}
+
+/// Fields left out are unchanged.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateAccount {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
+/// An administrator sets a new password; the owner must change it at next sign-in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetPassword {
+    pub new_password: String,
+}
+
+/// The signed-in account changes its own password.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// 密码出借登记: an administrator records that an account's password was lent.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordLoanRequest {
+    pub lent_to: String,
+    pub reason: String,
+    /// Last day of the loan (YYYY-MM-DD); the owner must change the password after it.
+    pub until: chrono::NaiveDate,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordLoan {
+    pub lent_to: String,
+    pub reason: String,
+    pub until: chrono::NaiveDate,
+    pub recorded_by: String,
+    /// RFC 3339.
+    pub recorded_at: String,
+}
+
+// ──────────────────────────────── audit ────────────────────────────────
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntryInfo {
+    pub id: i64,
+    /// RFC 3339.
+    pub at: String,
+    pub actor_username: Option<String>,
+    pub actor_org_name: Option<String>,
+    pub client_ip: Option<String>,
+    /// Machine name, e.g. `account.create`.
+    pub action: String,
+    /// Chinese description of the action.
+    pub action_label: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    /// JSON text of the values before and after, when the action changed something.
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntryInfo>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainBreakInfo {
+    pub province_code: String,
+    pub entry_id: i64,
+    pub reason: String,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditVerifyReport {
+    pub ok: bool,
+    pub checked: u64,
+    pub breaks: Vec<ChainBreakInfo>,
 }
 
 #[cfg(test)]

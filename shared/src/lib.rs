@@ -4,6 +4,7 @@
 //! runs in the browser (wasm32) while a user types and on the server before every write, so a
 //! phone and the server always reach the same verdict.
 
+pub mod account;
 pub mod api;
 pub mod business_calendar;
 pub mod calendar;

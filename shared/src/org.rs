@@ -203,3 +203,139 @@ mod tests {
         assert_eq!(p.label(), "区县级学籍管理员");
     }
 }
+
+/// Kind of school (办学类型), which decides the stages it teaches.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchoolKind {
+    /// 小学
+    Primary,
+    /// 初级中学
+    Junior,
+    /// 高级中学
+    Senior,
+    /// 九年一贯制学校
+    NineYear,
+    /// 完全中学
+    Complete,
+    /// 十二年一贯制学校
+    TwelveYear,
+}
+
+impl SchoolKind {
+    pub const ALL: [SchoolKind; 6] = [
+        SchoolKind::Primary,
+        SchoolKind::Junior,
+        SchoolKind::Senior,
+        SchoolKind::NineYear,
+        SchoolKind::Complete,
+        SchoolKind::TwelveYear,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchoolKind::Primary => "primary",
+            SchoolKind::Junior => "junior",
+            SchoolKind::Senior => "senior",
+            SchoolKind::NineYear => "nine_year",
+            SchoolKind::Complete => "complete",
+            SchoolKind::TwelveYear => "twelve_year",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SchoolKind> {
+        SchoolKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SchoolKind::Primary => "小学",
+            SchoolKind::Junior => "初级中学",
+            SchoolKind::Senior => "高级中学",
+            SchoolKind::NineYear => "九年一贯制学校",
+            SchoolKind::Complete => "完全中学",
+            SchoolKind::TwelveYear => "十二年一贯制学校",
+        }
+    }
+
+    /// The stages taught.
+    pub fn stages(self) -> &'static [crate::stage::Stage] {
+        use crate::stage::Stage::*;
+        match self {
+            SchoolKind::Primary => &[Primary],
+            SchoolKind::Junior => &[Junior],
+            SchoolKind::Senior => &[Senior],
+            SchoolKind::NineYear => &[Primary, Junior],
+            SchoolKind::Complete => &[Junior, Senior],
+            SchoolKind::TwelveYear => &[Primary, Junior, Senior],
+        }
+    }
+}
+
+/// Whether `code` is a valid organisation code for `level`: the 10-digit school identifier
+/// (学校标识码) for schools, a GB/T 2260 region code of the right depth for authorities
+/// (province `xx0000`, city `xxxx00`, county `xxxxxx`), `000000` for the ministry.
+pub fn check_org_code(level: Level, code: &str) -> Result<(), &'static str> {
+    let digits = code.bytes().all(|b| b.is_ascii_digit());
+    match level {
+        Level::School => {
+            if code.len() == 10 && digits {
+                Ok(())
+            } else {
+                Err("学校标识码应为 10 位数字")
+            }
+        }
+        Level::Ministry => {
+            if code == "000000" {
+                Ok(())
+            } else {
+                Err("教育部的机构代码为 000000")
+            }
+        }
+        _ => {
+            if code.len() != 6 || !digits {
+                return Err("行政区划代码应为 6 位数字");
+            }
+            let shape_ok = match level {
+                Level::Province => code.ends_with("0000"),
+                Level::City => !code.ends_with("0000") && code.ends_with("00"),
+                _ => !code.ends_with("00"),
+            };
+            if !shape_ok {
+                return Err("行政区划代码与机构层级不符");
+            }
+            match code.parse::<u32>() {
+                Ok(n) if crate::region::exists(n) => Ok(()),
+                _ => Err("行政区划代码不在 GB/T 2260 中"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::*;
+
+    #[test]
+    fn org_codes_by_level() {
+        assert!(check_org_code(Level::Province, "330000").is_ok());
+        assert!(check_org_code(Level::City, "330100").is_ok());
+        assert!(check_org_code(Level::County, "330106").is_ok());
+        assert!(check_org_code(Level::School, "3330106001").is_ok());
+        assert!(check_org_code(Level::Ministry, "000000").is_ok());
+        assert_eq!(check_org_code(Level::School, "33301060"), Err("学校标识码应为 10 位数字"));
+        assert_eq!(check_org_code(Level::County, "330100"), Err("行政区划代码与机构层级不符"));
+        assert_eq!(check_org_code(Level::City, "33010a"), Err("行政区划代码应为 6 位数字"));
+        assert_eq!(check_org_code(Level::County, "339999"), Err("行政区划代码不在 GB/T 2260 中"));
+    }
+
+    #[test]
+    fn school_kinds_round_trip_and_teach_stages() {
+        for k in SchoolKind::ALL {
+            assert_eq!(SchoolKind::parse(k.as_str()), Some(k));
+            assert!(!k.stages().is_empty());
+        }
+        assert_eq!(SchoolKind::TwelveYear.stages().len(), 3);
+    }
+}

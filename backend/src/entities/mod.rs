@@ -3,5 +3,8 @@
 
 pub mod accounts;
 pub mod audit_log;
+pub mod classes;
 pub mod organisations;
+pub mod password_loans;
+pub mod password_policies;
 pub mod refresh_tokens;
