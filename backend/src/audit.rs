@@ -192,3 +192,27 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> AppResult<Vec<ChainBreak>> 
     }
     Ok(breaks)
 }
+
+/// Chinese description of an action, for people reading the log.
+pub fn action_label(action: &str) -> &'static str {
+    match action {
+        "system.seed_demo" => "初始化演示数据",
+        "auth.login" => "登录",
+        "auth.login_failed" => "登录失败",
+        "auth.locked" => "密码连续错误，账号锁定",
+        "auth.refresh" => "续期登录",
+        "auth.refresh_reuse" => "刷新令牌被重复使用，结束全部会话",
+        "auth.logout" => "退出登录",
+        "org.create" => "新增机构",
+        "org.update" => "修改机构",
+        "account.create" => "新增账号",
+        "account.update" => "修改账号",
+        "account.unlock" => "解锁账号",
+        "account.reset_password" => "重置密码",
+        "account.password_loan" => "登记密码出借",
+        "account.password_change" => "修改密码",
+        a if a.starts_with("config.") => "修改系统配置",
+        a if a.starts_with("class.") => "维护班级",
+        _ => "其他操作",
+    }
+}

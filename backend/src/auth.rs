@@ -166,11 +166,19 @@ pub struct Caller {
     pub role: Role,
     pub level: Level,
     pub client_ip: Option<String>,
+    /// The account must change its password before anything else (see [`SessionCaller`]).
+    pub password_change_required: bool,
 }
 
 impl Caller {
     pub fn me(&self) -> Me {
-        me_of(&self.account, &self.org, self.role, self.level)
+        me_of(
+            &self.account,
+            &self.org,
+            self.role,
+            self.level,
+            self.password_change_required,
+        )
     }
 
     pub fn actor(&self) -> Actor {
@@ -188,6 +196,7 @@ pub fn me_of(
     org: &organisations::Model,
     role: Role,
     level: Level,
+    password_change_required: bool,
 ) -> Me {
     Me {
         id: account.id,
@@ -200,8 +209,7 @@ pub fn me_of(
             name: org.name.clone(),
             level,
         },
-        // Issue 4 computes this from the province's policy and loans; until then, the flag.
-        password_change_required: account.must_change_password,
+        password_change_required,
     }
 }
 
@@ -221,40 +229,66 @@ fn unauthorized() -> AppError {
     AppError::Unauthorized("未登录或登录已过期，请重新登录".into())
 }
 
+/// Authenticate the request: a valid access token of an enabled account.
+async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Caller, AppError> {
+    let header = parts
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(unauthorized)?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .ok_or_else(unauthorized)?;
+    let claims = state.tokens.decode(token.trim()).ok_or_else(unauthorized)?;
+    let account = accounts::Entity::find_by_id(claims.sub)
+        .one(&state.db)
+        .await?
+        .ok_or_else(unauthorized)?;
+    if account.disabled {
+        return Err(AppError::Forbidden("账号已停用，请联系系统管理员".into()));
+    }
+    let org = organisations::Entity::find_by_id(account.org_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(unauthorized)?;
+    let (role, level) = role_and_level(&account, &org)?;
+    let policy = crate::passwords::policy(&state.db, &org.province_code).await?;
+    let password_change_required =
+        crate::passwords::change_required(&state.db, &account, &policy).await?;
+    let ClientIp(client_ip) = ClientIp::from_request_parts(parts, state).await?;
+    Ok(Caller {
+        account,
+        org,
+        role,
+        level,
+        client_ip,
+        password_change_required,
+    })
+}
+
+/// An authenticated caller allowed to act: one whose password need not be changed first.
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let header = parts
-            .headers
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(unauthorized)?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(unauthorized)?;
-        let claims = state.tokens.decode(token.trim()).ok_or_else(unauthorized)?;
-        let account = accounts::Entity::find_by_id(claims.sub)
-            .one(&state.db)
-            .await?
-            .ok_or_else(unauthorized)?;
-        if account.disabled {
-            return Err(AppError::Forbidden("账号已停用，请联系系统管理员".into()));
+        let caller = authenticate(parts, state).await?;
+        if caller.password_change_required {
+            return Err(AppError::PasswordChangeRequired);
         }
-        let org = organisations::Entity::find_by_id(account.org_id)
-            .one(&state.db)
-            .await?
-            .ok_or_else(unauthorized)?;
-        let (role, level) = role_and_level(&account, &org)?;
-        let ClientIp(client_ip) = ClientIp::from_request_parts(parts, state).await?;
-        Ok(Caller {
-            account,
-            org,
-            role,
-            level,
-            client_ip,
-        })
+        Ok(caller)
+    }
+}
+
+/// An authenticated caller who may still have to change the password: for the few endpoints
+/// that must work before that (who am I, change password, the policy, sign out).
+pub struct SessionCaller(pub Caller);
+
+impl FromRequestParts<AppState> for SessionCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        authenticate(parts, state).await.map(SessionCaller)
     }
 }
 

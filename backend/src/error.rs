@@ -25,6 +25,8 @@ pub enum AppError {
     Conflict(String),
     #[error("locked: {0}")]
     Locked(String),
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("too many requests: {0}")]
     TooManyRequests(String),
     #[error("database error: {0}")]
@@ -75,6 +77,12 @@ impl AppError {
             }
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone(), vec![]),
             AppError::Locked(m) => (StatusCode::LOCKED, "locked", m.clone(), vec![]),
+            AppError::PasswordChangeRequired => (
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "请先修改密码后再继续操作".into(),
+                vec![],
+            ),
             AppError::TooManyRequests(m) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",

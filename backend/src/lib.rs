@@ -4,11 +4,14 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod passwords;
 pub mod routes;
 pub mod scope;
+pub mod settings;
 pub mod state;

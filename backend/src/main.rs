@@ -30,6 +30,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
+    /// Verify the audit log's hash chains; exits 1 when an edited or deleted entry is found.
+    AuditVerify,
 }
 
 #[tokio::main]
@@ -68,6 +70,23 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             db::migrate(&conn).await?;
             tracing::info!("migrations applied");
             Ok(())
+        }
+        Command::AuditVerify => {
+            let conn = db::connect(&config.database_url()).await?;
+            db::migrate(&conn).await?;
+            let breaks = xueji_backend::audit::verify(&conn).await?;
+            if breaks.is_empty() {
+                println!("audit log intact");
+                Ok(())
+            } else {
+                for b in &breaks {
+                    println!(
+                        "province {} entry {}: {}",
+                        b.province_code, b.entry_id, b.reason
+                    );
+                }
+                Err(format!("{} break(s) in the audit log", breaks.len()).into())
+            }
         }
         Command::Serve => serve(config).await,
     }

@@ -8,9 +8,7 @@
 //! (`cargo test jurisdiction`) checks every endpoint against it.
 
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use xueji_shared::org::{Level, Role};
 
 use crate::auth::Caller;
@@ -107,7 +105,11 @@ impl Scope {
     }
 
     /// One organisation of the subtree, or 404.
-    pub async fn org<C: ConnectionTrait>(&self, conn: &C, id: i64) -> AppResult<organisations::Model> {
+    pub async fn org<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        id: i64,
+    ) -> AppResult<organisations::Model> {
         self.orgs()
             .filter(organisations::Column::Id.eq(id))
             .one(conn)
@@ -121,7 +123,11 @@ impl Scope {
     }
 
     /// One account of the subtree, or 404.
-    pub async fn account<C: ConnectionTrait>(&self, conn: &C, id: i64) -> AppResult<accounts::Model> {
+    pub async fn account<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        id: i64,
+    ) -> AppResult<accounts::Model> {
         self.accounts()
             .filter(accounts::Column::Id.eq(id))
             .one(conn)

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_core;
 mod m20261123_000002_accounts_orgs;
+mod m20261123_000003_config;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_core::Migration),
             Box::new(m20261123_000002_accounts_orgs::Migration),
+            Box::new(m20261123_000003_config::Migration),
         ]
     }
 }

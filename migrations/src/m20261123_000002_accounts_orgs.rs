@@ -63,7 +63,10 @@ enum PasswordPolicies {
 }
 
 fn ts(c: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(c).timestamp_with_time_zone().not_null().to_owned()
+    ColumnDef::new(c)
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -81,7 +84,11 @@ impl MigrationTrait for Migration {
                             .primary_key(),
                     )
                     .col(ColumnDef::new(Classes::SchoolId).big_integer().not_null())
-                    .col(ColumnDef::new(Classes::ProvinceCode).string_len(6).not_null())
+                    .col(
+                        ColumnDef::new(Classes::ProvinceCode)
+                            .string_len(6)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Classes::Stage).string_len(16).not_null())
                     .col(ColumnDef::new(Classes::Grade).small_integer().not_null())
                     .col(ColumnDef::new(Classes::Name).string_len(64).not_null())
@@ -124,12 +131,32 @@ impl MigrationTrait for Migration {
                             .auto_increment()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(PasswordLoans::AccountId).big_integer().not_null())
-                    .col(ColumnDef::new(PasswordLoans::ProvinceCode).string_len(6).not_null())
-                    .col(ColumnDef::new(PasswordLoans::LentTo).string_len(64).not_null())
-                    .col(ColumnDef::new(PasswordLoans::Reason).string_len(255).not_null())
+                    .col(
+                        ColumnDef::new(PasswordLoans::AccountId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PasswordLoans::ProvinceCode)
+                            .string_len(6)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PasswordLoans::LentTo)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PasswordLoans::Reason)
+                            .string_len(255)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(PasswordLoans::Until).date().not_null())
-                    .col(ColumnDef::new(PasswordLoans::RecordedBy).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(PasswordLoans::RecordedBy)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ts(PasswordLoans::RecordedAt))
                     // Set when the owner changes the password after the loan.
                     .col(
@@ -167,14 +194,26 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(PasswordPolicies::MinLength).small_integer().not_null())
-                    .col(ColumnDef::new(PasswordPolicies::ExpiryDays).integer().not_null())
+                    .col(
+                        ColumnDef::new(PasswordPolicies::MinLength)
+                            .small_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PasswordPolicies::ExpiryDays)
+                            .integer()
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(PasswordPolicies::LockoutThreshold)
                             .small_integer()
                             .not_null(),
                     )
-                    .col(ColumnDef::new(PasswordPolicies::LockoutMinutes).integer().not_null())
+                    .col(
+                        ColumnDef::new(PasswordPolicies::LockoutMinutes)
+                            .integer()
+                            .not_null(),
+                    )
                     .col(ts(PasswordPolicies::UpdatedAt))
                     .to_owned(),
             )
@@ -188,7 +227,9 @@ impl MigrationTrait for Migration {
             PasswordLoans::Table.into_iden(),
             Classes::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(t).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(t).to_owned())
+                .await?;
         }
         Ok(())
     }

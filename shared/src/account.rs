@@ -36,28 +36,41 @@ impl PasswordPolicy {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut f = Vec::new();
         if !(8..=64).contains(&self.min_length) {
-            f.push(FieldError::new("min_length", "密码最小长度应在 8 到 64 之间"));
+            f.push(FieldError::new(
+                "min_length",
+                "密码最小长度应在 8 到 64 之间",
+            ));
         }
         if self.expiry_days > 3650 {
-            f.push(FieldError::new("expiry_days", "密码有效期不能超过 3650 天（0 表示不过期）"));
+            f.push(FieldError::new(
+                "expiry_days",
+                "密码有效期不能超过 3650 天（0 表示不过期）",
+            ));
         }
         if !(3..=10).contains(&self.lockout_threshold) {
-            f.push(FieldError::new("lockout_threshold", "锁定前允许输错的次数应在 3 到 10 之间"));
+            f.push(FieldError::new(
+                "lockout_threshold",
+                "锁定前允许输错的次数应在 3 到 10 之间",
+            ));
         }
         if !(1..=1440).contains(&self.lockout_minutes) {
-            f.push(FieldError::new("lockout_minutes", "锁定时长应在 1 到 1440 分钟之间"));
+            f.push(FieldError::new(
+                "lockout_minutes",
+                "锁定时长应在 1 到 1440 分钟之间",
+            ));
         }
         f
     }
 
-    /// Problems with a new password under this policy, reported on `field`.
+    /// Problems with a new password under this policy: at most one entry, on `field`, with
+    /// every reason joined (a form shows one message per field).
     pub fn check_password(&self, field: &str, password: &str, username: &str) -> Vec<FieldError> {
-        let mut f = Vec::new();
+        let mut reasons: Vec<String> = Vec::new();
         let len = password.chars().count();
         if len < self.min_length as usize {
-            f.push(FieldError::new(field, format!("密码至少 {} 位", self.min_length)));
+            reasons.push(format!("密码至少 {} 位", self.min_length));
         } else if len > 128 {
-            f.push(FieldError::new(field, "密码不能超过 128 位"));
+            reasons.push("密码不能超过 128 位".into());
         }
         let classes = [
             password.chars().any(|c| c.is_ascii_lowercase()),
@@ -69,15 +82,16 @@ impl PasswordPolicy {
         .filter(|b| *b)
         .count();
         if classes < 3 {
-            f.push(FieldError::new(
-                field,
-                "密码须包含大写字母、小写字母、数字、符号中的至少三类",
-            ));
+            reasons.push("密码须包含大写字母、小写字母、数字、符号中的至少三类".into());
         }
         if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
-            f.push(FieldError::new(field, "密码不能包含用户名"));
+            reasons.push("密码不能包含用户名".into());
         }
-        f
+        if reasons.is_empty() {
+            Vec::new()
+        } else {
+            vec![FieldError::new(field, reasons.join("；"))]
+        }
     }
 
     /// Whether a password set at `changed_at` has expired at `now`.
@@ -118,7 +132,12 @@ pub fn check_display_name(name: &str) -> Result<(), &'static str> {
 
 /// A password loan (密码出借登记): to whom, why, until when. The owner must change the password
 /// once the loan has ended.
-pub fn check_loan(lent_to: &str, reason: &str, until: NaiveDate, today: NaiveDate) -> Vec<FieldError> {
+pub fn check_loan(
+    lent_to: &str,
+    reason: &str,
+    until: NaiveDate,
+    today: NaiveDate,
+) -> Vec<FieldError> {
     let mut f = Vec::new();
     if lent_to.trim().is_empty() {
         f.push(FieldError::new("lent_to", "请填写借用人"));
@@ -145,13 +164,21 @@ mod tests {
     #[test]
     fn password_policy_checks() {
         let p = PasswordPolicy::default();
-        assert!(p.check_password("new_password", "Xueji@2026", "zj-admin").is_empty());
+        assert!(p
+            .check_password("new_password", "Xueji@2026", "zj-admin")
+            .is_empty());
         let short = p.check_password("new_password", "Ab1!", "u");
         assert_eq!(short.len(), 1);
         assert_eq!(short[0].message, "密码至少 8 位");
         assert_eq!(short[0].field, "new_password");
         assert_eq!(p.check_password("pw", "abcdefgh", "u").len(), 1);
         assert_eq!(p.check_password("pw", "Zj-admin-2026", "zj-admin").len(), 1);
+        let both = p.check_password("pw", "123", "u");
+        assert_eq!(both.len(), 1);
+        assert_eq!(
+            both[0].message,
+            "密码至少 8 位；密码须包含大写字母、小写字母、数字、符号中的至少三类"
+        );
         assert!(p.validate().is_empty());
         let bad = PasswordPolicy {
             min_length: 4,

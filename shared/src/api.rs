@@ -267,10 +267,16 @@ impl UpsertClass {
             .as_deref()
             .is_some_and(|t| t.chars().count() > 32)
         {
-            f.push(FieldError::new("head_teacher", "班主任姓名不能超过 32 个字"));
+            f.push(FieldError::new(
+                "head_teacher",
+                "班主任姓名不能超过 32 个字",
+            ));
         }
         if self.capacity == 0 || self.capacity > 200 {
-            f.push(FieldError::new("capacity", "班级人数上限应在 1 到 200 之间"));
+            f.push(FieldError::new(
+                "capacity",
+                "班级人数上限应在 1 到 200 之间",
+            ));
         }
         f
     }

@@ -37,6 +37,8 @@ pub enum CapError {
     WrongLevel(Level),
     #[error("超出班额：本班上限{cap}人，现有{current}人，不能再增加{adding}人")]
     ClassFull { cap: u16, current: u32, adding: u32 },
+    #[error("班级人数上限{capacity}人，不能高于{}设置的班额{cap}人", by.label())]
+    CapacityAboveCap { capacity: u16, cap: u16, by: Level },
 }
 
 /// The levels that may set a cap, top down.
@@ -95,6 +97,14 @@ pub fn check_class_size(cap: Option<u16>, current: u32, adding: u32) -> Result<(
             current,
             adding,
         }),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a class's planned capacity against the school's effective cap (see [`effective_cap`]).
+pub fn check_capacity(effective: Option<(u16, Level)>, capacity: u16) -> Result<(), CapError> {
+    match effective {
+        Some((cap, by)) if capacity > cap => Err(CapError::CapacityAboveCap { capacity, cap, by }),
         _ => Ok(()),
     }
 }
@@ -193,6 +203,17 @@ mod tests {
             "超出班额：本班上限45人，现有45人，不能再增加1人"
         );
         assert_eq!(check_class_size(None, 100, 1), Ok(()));
+    }
+
+    #[test]
+    fn capacity_against_the_effective_cap() {
+        assert_eq!(check_capacity(Some((45, Level::City)), 45), Ok(()));
+        assert_eq!(check_capacity(None, 200), Ok(()));
+        let e = check_capacity(Some((45, Level::City)), 50).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "班级人数上限50人，不能高于地市级设置的班额45人"
+        );
     }
 
     fn setting() -> impl Strategy<Value = CapSetting> {

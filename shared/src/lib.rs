@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod api;
+pub mod api_config;
 pub mod business_calendar;
 pub mod calendar;
 pub mod caps;

@@ -313,6 +313,29 @@ pub fn check_org_code(level: Level, code: &str) -> Result<(), &'static str> {
     }
 }
 
+/// Whether an authority's region code fits under its parent's: a city shares its province's
+/// first 2 digits, a county its city's first 4. Schools and the ministry are not constrained.
+pub fn check_org_code_under(
+    parent_level: Level,
+    parent_code: &str,
+    level: Level,
+    code: &str,
+) -> Result<(), &'static str> {
+    let prefix = match (parent_level, level) {
+        (Level::Province, Level::City) => 2,
+        (Level::City, Level::County) => 4,
+        _ => return Ok(()),
+    };
+    if code.len() >= prefix
+        && parent_code.len() >= prefix
+        && code[..prefix] == parent_code[..prefix]
+    {
+        Ok(())
+    } else {
+        Err("行政区划代码不属于上级机构的辖区")
+    }
+}
+
 #[cfg(test)]
 mod code_tests {
     use super::*;
@@ -324,10 +347,31 @@ mod code_tests {
         assert!(check_org_code(Level::County, "330106").is_ok());
         assert!(check_org_code(Level::School, "3330106001").is_ok());
         assert!(check_org_code(Level::Ministry, "000000").is_ok());
-        assert_eq!(check_org_code(Level::School, "33301060"), Err("学校标识码应为 10 位数字"));
-        assert_eq!(check_org_code(Level::County, "330100"), Err("行政区划代码与机构层级不符"));
-        assert_eq!(check_org_code(Level::City, "33010a"), Err("行政区划代码应为 6 位数字"));
-        assert_eq!(check_org_code(Level::County, "339999"), Err("行政区划代码不在 GB/T 2260 中"));
+        assert_eq!(
+            check_org_code(Level::School, "33301060"),
+            Err("学校标识码应为 10 位数字")
+        );
+        assert_eq!(
+            check_org_code(Level::County, "330100"),
+            Err("行政区划代码与机构层级不符")
+        );
+        assert_eq!(
+            check_org_code(Level::City, "33010a"),
+            Err("行政区划代码应为 6 位数字")
+        );
+        assert_eq!(
+            check_org_code(Level::County, "339999"),
+            Err("行政区划代码不在 GB/T 2260 中")
+        );
+    }
+
+    #[test]
+    fn codes_fit_under_the_parent() {
+        assert!(check_org_code_under(Level::Province, "330000", Level::City, "330100").is_ok());
+        assert!(check_org_code_under(Level::City, "330100", Level::County, "330106").is_ok());
+        assert!(check_org_code_under(Level::City, "330100", Level::County, "330203").is_err());
+        assert!(check_org_code_under(Level::Province, "330000", Level::City, "320100").is_err());
+        assert!(check_org_code_under(Level::County, "330106", Level::School, "3330106009").is_ok());
     }
 
     #[test]

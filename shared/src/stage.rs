@@ -32,6 +32,19 @@ pub enum Stage {
 impl Stage {
     pub const ALL: [Stage; 3] = [Stage::Primary, Stage::Junior, Stage::Senior];
 
+    /// Stored form, the same as the serde name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Primary => "primary",
+            Stage::Junior => "junior",
+            Stage::Senior => "senior",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Stage::Primary => "小学",
@@ -527,6 +540,14 @@ mod tests {
         assert_eq!(Stage::Primary.next(), Some(Stage::Junior));
         assert_eq!(Stage::Senior.next(), None);
         assert!(Stage::Junior.is_compulsory() && !Stage::Senior.is_compulsory());
+        for st in Stage::ALL {
+            assert_eq!(Stage::parse(st.as_str()), Some(st));
+            assert_eq!(
+                serde_json::to_value(st).unwrap(),
+                serde_json::Value::from(st.as_str())
+            );
+        }
+        assert_eq!(Stage::parse("college"), None);
     }
 
     #[test]

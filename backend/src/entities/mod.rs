@@ -3,8 +3,12 @@
 
 pub mod accounts;
 pub mod audit_log;
+pub mod calendar_days;
+pub mod cap_settings;
 pub mod classes;
+pub mod controlled_fields;
 pub mod organisations;
 pub mod password_loans;
 pub mod password_policies;
+pub mod province_switches;
 pub mod refresh_tokens;

@@ -9,17 +9,12 @@ use xueji_shared::api::{ErrorBody, LoginRequest, LoginResponse, RefreshRequest};
 
 use crate::audit::{self, Actor, Entry};
 use crate::auth::{
-    me_of, new_refresh_token, refresh_token_hash, role_and_level, Caller, ClientIp,
+    me_of, new_refresh_token, refresh_token_hash, role_and_level, ClientIp, SessionCaller,
     ACCESS_TTL_SECONDS, REFRESH_TTL_SECONDS,
 };
 use crate::entities::{accounts, organisations, refresh_tokens};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::{AppState, WriteTx};
-
-/// Wrong passwords in a row that lock an account.
-pub const LOCKOUT_THRESHOLD: i32 = 5;
-/// How long a locked account stays locked.
-pub const LOCKOUT_MINUTES: i64 = 15;
 
 const BAD_CREDENTIALS: &str = "用户名或密码错误";
 
@@ -77,11 +72,19 @@ pub async fn login(
         return Err(AppError::Unauthorized(BAD_CREDENTIALS.into()));
     };
 
+    let org = organisations::Entity::find_by_id(account.org_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("account {} has no organisation", account.id)))?;
+    // The province's policy sets the lockout (seed 001 第四章).
+    let policy = crate::passwords::policy(&state.db, &org.province_code).await?;
+    let threshold = i32::from(policy.lockout_threshold);
+    let lock_minutes = i64::from(policy.lockout_minutes);
     if let Some(until) = account.locked_until {
         if until > now {
             let minutes = (until - now).num_minutes() + 1;
             return Err(AppError::Locked(format!(
-                "密码连续输错 {LOCKOUT_THRESHOLD} 次，账号已锁定，请 {minutes} 分钟后再试"
+                "密码连续输错 {threshold} 次，账号已锁定，请 {minutes} 分钟后再试"
             )));
         }
     }
@@ -90,10 +93,6 @@ pub async fn login(
         .passwords
         .verify(req.password, Some(account.password_hash.clone()))
         .await?;
-    let org = organisations::Entity::find_by_id(account.org_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| AppError::Internal(format!("account {} has no organisation", account.id)))?;
     let actor = Actor {
         account_id: Some(account.id),
         org_id: Some(org.id),
@@ -104,10 +103,10 @@ pub async fn login(
 
     if !ok {
         let failures = account.failed_logins + 1;
-        let lock = failures >= LOCKOUT_THRESHOLD;
+        let lock = failures >= threshold;
         let mut am = account.clone().into_active_model();
         am.failed_logins = Set(if lock { 0 } else { failures });
-        am.locked_until = Set(lock.then(|| now + Duration::minutes(LOCKOUT_MINUTES)));
+        am.locked_until = Set(lock.then(|| now + Duration::minutes(lock_minutes)));
         am.updated_at = Set(now);
         am.update(&*tx).await?;
         audit::append(
@@ -129,12 +128,12 @@ pub async fn login(
         tx.commit().await?;
         return Err(if lock {
             AppError::Locked(format!(
-                "密码连续输错 {LOCKOUT_THRESHOLD} 次，账号已锁定 {LOCKOUT_MINUTES} 分钟"
+                "密码连续输错 {threshold} 次，账号已锁定 {lock_minutes} 分钟"
             ))
         } else {
             AppError::Unauthorized(format!(
                 "{BAD_CREDENTIALS}，还可尝试 {} 次",
-                LOCKOUT_THRESHOLD - failures
+                threshold - failures
             ))
         });
     }
@@ -168,7 +167,7 @@ pub async fn login(
     Ok(Json(response))
 }
 
-async fn issue_tokens(
+pub(crate) async fn issue_tokens(
     state: &AppState,
     tx: &WriteTx,
     account: &accounts::Model,
@@ -177,6 +176,8 @@ async fn issue_tokens(
     level: xueji_shared::org::Level,
 ) -> AppResult<LoginResponse> {
     let now = Utc::now();
+    let policy = crate::passwords::policy(&**tx, &org.province_code).await?;
+    let change_required = crate::passwords::change_required(&**tx, account, &policy).await?;
     let access_token = state.tokens.issue_access(account, role)?;
     let (refresh_token, hash) = new_refresh_token();
     refresh_tokens::ActiveModel {
@@ -194,7 +195,7 @@ async fn issue_tokens(
         access_token,
         expires_in: ACCESS_TTL_SECONDS,
         refresh_token,
-        account: me_of(account, org, role, level),
+        account: me_of(account, org, role, level, change_required),
     })
 }
 
@@ -301,7 +302,7 @@ pub async fn refresh(
 ))]
 pub async fn logout(
     State(state): State<AppState>,
-    caller: Caller,
+    SessionCaller(caller): SessionCaller,
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> AppResult<StatusCode> {
     let hash = refresh_token_hash(req.refresh_token.trim());

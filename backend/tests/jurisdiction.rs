@@ -1,0 +1,402 @@
+//! The jurisdiction matrix: for every endpoint, every role at every level, and objects inside
+//! and outside the caller's subtree, the expected status — and nothing from outside the
+//! subtree in any successful response. New endpoints join `cases()`.
+//!
+//! Run alone with `cargo test jurisdiction`.
+
+mod common;
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use common::{spawn_app, Backend, TestApp};
+use http::{Method, StatusCode};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{json, Value};
+use xueji_backend::entities::{accounts, organisations};
+
+/// Callers: every role at every level, along one branch of the tree.
+const CALLER_ORGS: [&str; 5] = ["moe", "zj", "hz", "hz-xh", "hz-xh-1"];
+const ROLES: [&str; 3] = ["admin", "leader", "registrar"];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Where {
+    Inside,
+    Outside,
+}
+
+struct Org {
+    id: i64,
+    code: String,
+    name: String,
+    path: String,
+    parent_id: Option<i64>,
+    level: String,
+}
+
+struct World {
+    orgs: HashMap<String, Org>, // by code
+    victims: HashMap<i64, i64>, // org id → victim account id
+}
+
+impl World {
+    fn by_code(&self, code: &str) -> &Org {
+        &self.orgs[code]
+    }
+}
+
+async fn world(app: &TestApp) -> World {
+    let rows = organisations::Entity::find()
+        .all(app.db())
+        .await
+        .expect("orgs");
+    let template = accounts::Entity::find()
+        .filter(accounts::Column::Username.eq("moe-admin"))
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("moe-admin");
+    let mut victims = HashMap::new();
+    let now = Utc::now();
+    for o in &rows {
+        let a = accounts::ActiveModel {
+            username: Set(format!("victim-{}", o.code)),
+            password_hash: Set(template.password_hash.clone()),
+            display_name: Set("受测账号".into()),
+            org_id: Set(o.id),
+            role: Set("registrar".into()),
+            province_code: Set(o.province_code.clone()),
+            disabled: Set(false),
+            failed_logins: Set(0),
+            locked_until: Set(None),
+            password_changed_at: Set(now),
+            must_change_password: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(app.db())
+        .await
+        .expect("victim");
+        victims.insert(o.id, a.id);
+    }
+    World {
+        orgs: rows
+            .into_iter()
+            .map(|o| {
+                (
+                    o.code.clone(),
+                    Org {
+                        id: o.id,
+                        code: o.code,
+                        name: o.name,
+                        path: o.path,
+                        parent_id: o.parent_id,
+                        level: o.level,
+                    },
+                )
+            })
+            .collect(),
+        victims,
+    }
+}
+
+struct Caller {
+    username: String,
+    role: &'static str,
+    org_code: String,
+    token: String,
+}
+
+const SLUG_CODES: [(&str, &str); 5] = [
+    ("moe", "000000"),
+    ("zj", "330000"),
+    ("hz", "330100"),
+    ("hz-xh", "330106"),
+    ("hz-xh-1", "3330106001"),
+];
+
+/// A school and a county inside the caller's subtree, and outside it (None: there is none).
+fn targets(w: &World, me: &Org, level: &str, wh: Where) -> Option<&'static str> {
+    let inside = |code: &str| w.by_code(code).path.starts_with(&me.path);
+    let candidates: &[&'static str] = match level {
+        "school" => &["3330106001", "3330102001", "3330203001"],
+        _ => &["330106", "330102", "330203"],
+    };
+    candidates.iter().copied().find(|c| match wh {
+        Where::Inside => inside(c),
+        Where::Outside => !inside(c),
+    })
+}
+
+struct Case {
+    name: &'static str,
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    expect: StatusCode,
+}
+
+fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
+    let me = w.by_code(&c.org_code);
+    let admin = c.role == "admin";
+    let mut out = vec![
+        Case {
+            name: "me",
+            method: Method::GET,
+            path: "/api/v1/me".into(),
+            body: None,
+            expect: StatusCode::OK,
+        },
+        Case {
+            name: "policy",
+            method: Method::GET,
+            path: "/api/v1/password-policy".into(),
+            body: None,
+            expect: StatusCode::OK,
+        },
+        Case {
+            name: "org root",
+            method: Method::GET,
+            path: "/api/v1/orgs".into(),
+            body: None,
+            expect: StatusCode::OK,
+        },
+        // A search for every other school by a common word returns only the subtree's.
+        Case {
+            name: "org search",
+            method: Method::GET,
+            path: "/api/v1/orgs?q=%E5%AD%A6".into(),
+            body: None,
+            expect: StatusCode::OK,
+        },
+        Case {
+            name: "org search code",
+            method: Method::GET,
+            path: "/api/v1/orgs?q=333".into(),
+            body: None,
+            expect: StatusCode::OK,
+        },
+        Case {
+            name: "audit",
+            method: Method::GET,
+            path: "/api/v1/audit?per_page=200".into(),
+            body: None,
+            expect: if c.role == "registrar" {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            },
+        },
+        Case {
+            name: "audit verify",
+            method: Method::GET,
+            path: "/api/v1/audit/verify".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            },
+        },
+        Case {
+            name: "accounts default",
+            method: Method::GET,
+            path: "/api/v1/accounts".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            },
+        },
+    ];
+    for wh in [Where::Inside, Where::Outside] {
+        let read = |found: bool| {
+            if found {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            }
+        };
+        if let Some(code) = targets(w, me, "school", wh) {
+            let school = w.by_code(code);
+            let inside = wh == Where::Inside;
+            out.push(Case {
+                name: "org get",
+                method: Method::GET,
+                path: format!("/api/v1/orgs/{}", school.id),
+                body: None,
+                expect: read(inside),
+            });
+            out.push(Case {
+                name: "org children",
+                method: Method::GET,
+                path: format!("/api/v1/orgs?parent_id={}", school.id),
+                body: None,
+                expect: read(inside),
+            });
+            let below = inside && school.id != me.id;
+            out.push(Case {
+                name: "org update",
+                method: Method::PUT,
+                path: format!("/api/v1/orgs/{}", school.id),
+                body: Some(json!({ "name": school.name, "school_kind": "primary" })),
+                expect: if !admin {
+                    StatusCode::FORBIDDEN
+                } else if !inside {
+                    StatusCode::NOT_FOUND
+                } else if below {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+            });
+            // Accounts of that school: managed by its own admin and its county's admin.
+            let manages = inside && (school.id == me.id || school.parent_id == Some(me.id));
+            let acct = if !admin {
+                StatusCode::FORBIDDEN
+            } else if !inside {
+                StatusCode::NOT_FOUND
+            } else if manages {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            out.push(Case {
+                name: "accounts of org",
+                method: Method::GET,
+                path: format!("/api/v1/accounts?org_id={}", school.id),
+                body: None,
+                expect: acct,
+            });
+            let victim = w.victims[&school.id];
+            out.push(Case {
+                name: "account update",
+                method: Method::PATCH,
+                path: format!("/api/v1/accounts/{victim}"),
+                body: Some(json!({ "display_name": "受测账号" })),
+                expect: acct,
+            });
+            out.push(Case {
+                name: "account unlock",
+                method: Method::POST,
+                path: format!("/api/v1/accounts/{victim}/unlock"),
+                body: None,
+                expect: acct,
+            });
+            out.push(Case {
+                name: "account reset",
+                method: Method::POST,
+                path: format!("/api/v1/accounts/{victim}/reset-password"),
+                body: Some(json!({ "new_password": "Reset#2026x" })),
+                expect: acct,
+            });
+            out.push(Case {
+                name: "account loan",
+                method: Method::POST,
+                path: format!("/api/v1/accounts/{victim}/loan"),
+                body: Some(json!({ "lent_to": "代录老师", "reason": "期末录入", "until": (xueji_backend::clock::today() + chrono::Duration::days(3)).to_string() })),
+                expect: acct,
+            });
+            *seq += 1;
+            out.push(Case {
+                name: "account create",
+                method: Method::POST,
+                path: "/api/v1/accounts".into(),
+                body: Some(json!({ "username": format!("new-{}-{}", c.username, seq), "display_name": "新账号", "role": "registrar", "org_id": school.id, "password": "Initial#2026" })),
+                expect: if acct == StatusCode::OK { StatusCode::CREATED } else { acct },
+            });
+        }
+        if let Some(code) = targets(w, me, "county", wh) {
+            let county = w.by_code(code);
+            let inside = wh == Where::Inside;
+            *seq += 1;
+            out.push(Case {
+                name: "org create under county",
+                method: Method::POST,
+                path: "/api/v1/orgs".into(),
+                body: Some(json!({ "parent_id": county.id, "code": format!("39{:08}", seq), "name": "新建测试学校", "school_kind": "primary" })),
+                expect: if !admin { StatusCode::FORBIDDEN } else if !inside { StatusCode::NOT_FOUND } else { StatusCode::CREATED },
+            });
+        }
+    }
+    out
+}
+
+/// Strings that identify organisations and accounts outside the caller's subtree.
+fn outside_markers(w: &World, me: &Org) -> Vec<String> {
+    w.orgs
+        .values()
+        .filter(|o| !o.path.starts_with(&me.path))
+        .flat_map(|o| {
+            let mut v = vec![o.name.clone(), format!("victim-{}", o.code)];
+            if o.level == "school" {
+                v.push(o.code.clone());
+            }
+            v
+        })
+        .collect()
+}
+
+async fn jurisdiction_matrix(b: Backend) {
+    let app = spawn_app(b).await;
+    let w = world(&app).await;
+    let mut callers = Vec::new();
+    for (slug, code) in SLUG_CODES {
+        assert!(CALLER_ORGS.contains(&slug));
+        for role in ROLES {
+            let username = format!("{slug}-{role}");
+            let token = app.token(&username).await;
+            callers.push(Caller {
+                username,
+                role,
+                org_code: code.to_owned(),
+                token,
+            });
+        }
+    }
+    let mut seq = 0;
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for c in &callers {
+        let me = w.by_code(&c.org_code);
+        let markers = outside_markers(&w, me);
+        for case in cases(&w, c, &mut seq) {
+            let r = app
+                .call(
+                    case.method.clone(),
+                    &case.path,
+                    case.body.clone(),
+                    Some(&c.token),
+                )
+                .await;
+            checked += 1;
+            if r.status != case.expect {
+                failures.push(format!(
+                    "{} {} {} {}: expected {}, got {} {}",
+                    c.username, case.name, case.method, case.path, case.expect, r.status, r.text
+                ));
+                continue;
+            }
+            if r.status.is_success() {
+                for m in &markers {
+                    if r.text.contains(m.as_str()) {
+                        failures.push(format!(
+                            "{} {} {}: response leaks outside object {m:?}",
+                            c.username, case.method, case.path
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 200, "matrix too small: {checked}");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+db_test!(jurisdiction_matrix, jurisdiction_matrix);
