@@ -2,29 +2,15 @@
 //! before doing anything else (an administrator's reset, expiry, or a lent password whose loan
 //! has ended — seed 001 第七条).
 
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 use xueji_shared::account::PasswordPolicy;
 
-use crate::entities::{accounts, password_policies};
+use crate::entities::accounts;
 use crate::error::AppResult;
 
-/// The policy of a province: its own row, or the national default.
-pub async fn policy<C: ConnectionTrait>(
-    conn: &C,
-    province_code: &str,
-) -> AppResult<PasswordPolicy> {
-    let row = password_policies::Entity::find_by_id(province_code.to_owned())
-        .one(conn)
-        .await?;
-    Ok(match row {
-        Some(r) => PasswordPolicy {
-            min_length: r.min_length.clamp(0, u8::MAX as i16) as u8,
-            expiry_days: r.expiry_days.clamp(0, u16::MAX as i32) as u16,
-            lockout_threshold: r.lockout_threshold.clamp(1, u8::MAX as i16) as u8,
-            lockout_minutes: r.lockout_minutes.clamp(1, u16::MAX as i32) as u16,
-        },
-        None => PasswordPolicy::default(),
-    })
+/// The policy of a province: its own row, or the national default ([`crate::settings`]).
+pub async fn policy<C: ConnectionTrait>(conn: &C, province_code: &str) -> AppResult<PasswordPolicy> {
+    crate::settings::password_policy(conn, province_code).await
 }
 
 /// Whether the account must change its password now.

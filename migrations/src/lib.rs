@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_core;
 mod m20261123_000002_accounts_orgs;
 mod m20261123_000003_config;
+mod m20261123_000004_pg_path_pattern;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_core::Migration),
             Box::new(m20261123_000002_accounts_orgs::Migration),
             Box::new(m20261123_000003_config::Migration),
+            Box::new(m20261123_000004_pg_path_pattern::Migration),
         ]
     }
 }

@@ -147,7 +147,11 @@ fn dist() -> Result<()> {
         .join(PROFILE)
         .join(format!("{WASM_NAME}.wasm"));
 
-    let dist = root.join("dist");
+    // Same variable the server reads; relative paths are taken from the repository root.
+    let dist = match std::env::var_os("XUEJI_DIST_DIR") {
+        Some(d) if !d.is_empty() => root.join(PathBuf::from(d)),
+        _ => root.join("dist"),
+    };
     if dist.exists() {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("cannot clean dist/: {e}"))?;
     }
