@@ -5,10 +5,11 @@
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::json;
-use xueji_shared::org::{Level, Role};
+use xueji_shared::org::{Level, Role, SchoolKind};
+use xueji_shared::stage::Stage;
 
 use crate::audit::{self, Actor, Entry};
-use crate::entities::{accounts, organisations};
+use crate::entities::{accounts, classes, organisations};
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -206,6 +207,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
     let now = Utc::now();
     let mut ids: std::collections::HashMap<&str, (i64, String, String)> = Default::default();
     let mut account_count = 0;
+    let mut class_count = 0;
     for o in ORGS {
         let (parent_id, parent_path) = match o.parent.and_then(|p| ids.get(p)) {
             Some((id, path, _)) => (Some(*id), path.clone()),
@@ -246,6 +248,9 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
         am.path = Set(path.clone());
         am.update(&*tx).await?;
         ids.insert(o.slug, (inserted.id, path, province_code.clone()));
+        if let Some(kind) = o.stages.and_then(SchoolKind::parse) {
+            class_count += seed_classes(&*tx, inserted.id, &province_code, kind).await?;
+        }
 
         for role in Role::ALL {
             accounts::ActiveModel {
@@ -277,10 +282,58 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             object_type: "system",
             object_id: None,
             before: None,
-            after: Some(json!({ "organisations": ORGS.len(), "accounts": account_count })),
+            after: Some(json!({
+                "organisations": ORGS.len(),
+                "accounts": account_count,
+                "classes": class_count,
+            })),
         },
     )
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Every grade of every stage the school teaches, two classes each (一班, 二班), with a head
+/// teacher and a capacity under the national guidance (primary 45, secondary 50).
+async fn seed_classes<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    school_id: i64,
+    province_code: &str,
+    kind: SchoolKind,
+) -> AppResult<usize> {
+    const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "赵", "周"];
+    let now = Utc::now();
+    let mut n = 0;
+    for &stage in kind.stages() {
+        let (grades, capacity) = match stage {
+            Stage::Primary => (6, 45),
+            Stage::Junior => (3, 50),
+            Stage::Senior => (3, 50),
+        };
+        for grade in 1..=grades {
+            for (i, name) in ["一班", "二班"].iter().enumerate() {
+                let teacher = format!(
+                    "{}老师",
+                    SURNAMES[(grade as usize * 2 + i) % SURNAMES.len()]
+                );
+                classes::ActiveModel {
+                    school_id: Set(school_id),
+                    province_code: Set(province_code.to_owned()),
+                    stage: Set(stage.as_str().to_owned()),
+                    grade: Set(grade),
+                    name: Set((*name).to_owned()),
+                    head_teacher: Set(Some(teacher)),
+                    capacity: Set(capacity),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(conn)
+                .await?;
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
 }

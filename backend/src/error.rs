@@ -23,6 +23,12 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A unique value already taken, e.g. a username: 409 naming the field.
+    #[error("conflict on {field}: {message}")]
+    Taken {
+        field: &'static str,
+        message: String,
+    },
     #[error("locked: {0}")]
     Locked(String),
     #[error("password change required")]
@@ -76,6 +82,15 @@ impl AppError {
                 )
             }
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone(), vec![]),
+            AppError::Taken { field, message } => (
+                StatusCode::CONFLICT,
+                "conflict",
+                message.clone(),
+                vec![FieldError {
+                    field: (*field).to_owned(),
+                    message: message.clone(),
+                }],
+            ),
             AppError::Locked(m) => (StatusCode::LOCKED, "locked", m.clone(), vec![]),
             AppError::PasswordChangeRequired => (
                 StatusCode::FORBIDDEN,
@@ -193,6 +208,16 @@ impl From<QueryRejection> for AppError {
         AppError::BadRequest(format!("查询参数无效：{}", rejection.body_text()))
     }
 }
+
+/// `Path<T>` whose rejections become [`AppError`]: `/orgs/abc` is a 400 in the envelope.
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);
+
+/// `Query<T>` whose rejections become [`AppError`].
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct ApiQuery<T>(pub T);
 
 /// `Json<T>` whose rejections become [`AppError`] (Chinese, in the envelope).
 #[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]

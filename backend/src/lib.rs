@@ -15,3 +15,4 @@ pub mod routes;
 pub mod scope;
 pub mod settings;
 pub mod state;
+pub mod synth;

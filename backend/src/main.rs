@@ -1,7 +1,8 @@
 //! `xueji` — the server binary.
 //!
 //! `xueji serve` (default) migrates the database and serves the API and the PWA;
-//! `xueji migrate` only migrates; `xueji openapi` prints the OpenAPI document.
+//! `xueji migrate` only migrates; `xueji openapi` prints the OpenAPI document; `xueji synth`
+//! writes synthetic student records (demo data, benchmarks).
 
 use std::net::SocketAddr;
 
@@ -32,6 +33,8 @@ enum Command {
     Openapi,
     /// Verify the audit log's hash chains; exits 1 when an edited or deleted entry is found.
     AuditVerify,
+    /// Write realistic, valid synthetic student records to stdout (jsonl or csv).
+    Synth(xueji_backend::synth::SynthArgs),
 }
 
 #[tokio::main]
@@ -49,7 +52,10 @@ async fn main() {
 fn init_tracing(format: &str) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Logs go to stderr: stdout carries data (`synth`, `openapi`) and the listening line.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if format == "json" {
         builder.json().init();
     } else {
@@ -88,6 +94,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 Err(format!("{} break(s) in the audit log", breaks.len()).into())
             }
         }
+        Command::Synth(args) => Ok(args.run(xueji_backend::clock::today())?),
         Command::Serve => serve(config).await,
     }
 }

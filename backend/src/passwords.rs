@@ -9,7 +9,10 @@ use crate::entities::accounts;
 use crate::error::AppResult;
 
 /// The policy of a province: its own row, or the national default ([`crate::settings`]).
-pub async fn policy<C: ConnectionTrait>(conn: &C, province_code: &str) -> AppResult<PasswordPolicy> {
+pub async fn policy<C: ConnectionTrait>(
+    conn: &C,
+    province_code: &str,
+) -> AppResult<PasswordPolicy> {
     crate::settings::password_policy(conn, province_code).await
 }
 

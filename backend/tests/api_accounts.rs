@@ -96,6 +96,7 @@ async fn admin_creates_account_and_owner_must_change_password(b: Backend) {
         .await;
     let msg = assert_error(&r, StatusCode::CONFLICT, "conflict");
     assert!(msg.contains("wang-teacher"));
+    assert_eq!(field_names(&r.body), ["username"]);
 
     // The new registrar signs in, must change the password, and can do nothing else before.
     let (status, body) = sign_in(&app, "wang-teacher", "Initial#2026").await;

@@ -89,6 +89,16 @@ async fn unknown_api_paths_and_methods_get_json(b: Backend) {
     }
     let r = app.call(Method::DELETE, "/api/v1/me", None, None).await;
     assert_error(&r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    // Bad path and query parameters are 400s in the envelope, not plain text.
+    let token = app.token("zj-admin").await;
+    let r = app.get("/api/v1/orgs/abc", Some(&token)).await;
+    let msg = assert_error(&r, StatusCode::BAD_REQUEST, "bad_request");
+    assert!(msg.contains("路径参数"), "{msg}");
+    let r = app.get("/api/v1/orgs?parent_id=x", Some(&token)).await;
+    let msg = assert_error(&r, StatusCode::BAD_REQUEST, "bad_request");
+    assert!(msg.contains("查询参数"), "{msg}");
+    let r = app.get("/api/v1/audit?from=2026-13-01", Some(&token)).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "bad_request");
 }
 db_test!(
     unknown_api_paths_and_methods_get_json,

@@ -37,6 +37,8 @@ struct Org {
 struct World {
     orgs: HashMap<String, Org>, // by code
     victims: HashMap<i64, i64>, // org id → victim account id
+    classes: HashMap<i64, i64>, // school id → one of its classes
+    switches: Value,            // the province's current switches, to PUT back
 }
 
 impl World {
@@ -80,7 +82,20 @@ async fn world(app: &TestApp) -> World {
         .expect("victim");
         victims.insert(o.id, a.id);
     }
+    let mut classes = HashMap::new();
+    for c in xueji_backend::entities::classes::Entity::find()
+        .all(app.db())
+        .await
+        .expect("classes")
+    {
+        classes.entry(c.school_id).or_insert(c.id);
+    }
+    let zj = app.token("zj-admin").await;
+    let switches = app.get("/api/v1/config/switches", Some(&zj)).await.body["settings"].clone();
+    assert!(switches.is_object(), "switches view");
     World {
+        classes,
+        switches,
         orgs: rows
             .into_iter()
             .map(|o| {
@@ -140,7 +155,73 @@ struct Case {
 fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
     let me = w.by_code(&c.org_code);
     let admin = c.role == "admin";
+    let level = me.level.as_str();
+    let admin_if = |ok: bool| {
+        if admin && ok {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        }
+    };
     let mut out = vec![
+        Case {
+            name: "switches",
+            method: Method::GET,
+            path: "/api/v1/config/switches".into(),
+            body: None,
+            expect: StatusCode::OK,
+        },
+        Case {
+            name: "switches update",
+            method: Method::PUT,
+            path: "/api/v1/config/switches".into(),
+            body: Some(w.switches.clone()),
+            expect: admin_if(level == "province"),
+        },
+        Case {
+            name: "calendar",
+            method: Method::GET,
+            path: "/api/v1/config/calendar?year=2026".into(),
+            body: None,
+            expect: StatusCode::OK,
+        },
+        Case {
+            name: "calendar update",
+            method: Method::PUT,
+            path: "/api/v1/config/calendar".into(),
+            body: Some(json!({ "year": 2027, "days": [] })),
+            expect: admin_if(level == "ministry" || level == "province"),
+        },
+        Case {
+            name: "password policy",
+            method: Method::GET,
+            path: "/api/v1/config/password-policy".into(),
+            body: None,
+            expect: StatusCode::OK,
+        },
+        Case {
+            name: "password policy update",
+            method: Method::PUT,
+            path: "/api/v1/config/password-policy".into(),
+            body: Some(
+                json!({ "min_length": 8, "expiry_days": 90, "lockout_threshold": 5, "lockout_minutes": 15 }),
+            ),
+            expect: admin_if(level == "province"),
+        },
+        Case {
+            name: "own caps update",
+            method: Method::PUT,
+            path: format!("/api/v1/orgs/{}/caps", me.id),
+            body: Some(json!({ "stage": "primary", "cap": 45, "locked": false })),
+            expect: admin_if(matches!(level, "province" | "city" | "county")),
+        },
+        Case {
+            name: "own controlled fields update",
+            method: Method::PUT,
+            path: format!("/api/v1/orgs/{}/controlled-fields", me.id),
+            body: Some(json!({ "fields": [] })),
+            expect: admin_if(level != "school"),
+        },
         Case {
             name: "me",
             method: Method::GET,
@@ -299,6 +380,74 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
                 body: Some(json!({ "lent_to": "代录老师", "reason": "期末录入", "until": (xueji_backend::clock::today() + chrono::Duration::days(3)).to_string() })),
                 expect: acct,
             });
+            out.push(Case {
+                name: "caps get",
+                method: Method::GET,
+                path: format!("/api/v1/orgs/{}/caps", school.id),
+                body: None,
+                expect: read(inside),
+            });
+            out.push(Case {
+                name: "controlled get",
+                method: Method::GET,
+                path: format!("/api/v1/orgs/{}/controlled-fields", school.id),
+                body: None,
+                expect: read(inside),
+            });
+            out.push(Case {
+                name: "classes get",
+                method: Method::GET,
+                path: format!("/api/v1/orgs/{}/classes", school.id),
+                body: None,
+                expect: read(inside),
+            });
+            // A school's own caps are never set by anyone; outside → 404 for administrators.
+            let not_own = if !admin {
+                StatusCode::FORBIDDEN
+            } else if !inside {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            if school.id != me.id {
+                out.push(Case {
+                    name: "school caps update",
+                    method: Method::PUT,
+                    path: format!("/api/v1/orgs/{}/caps", school.id),
+                    body: Some(json!({ "stage": "primary", "cap": 45 })),
+                    expect: not_own,
+                });
+                out.push(Case {
+                    name: "school controlled update",
+                    method: Method::PUT,
+                    path: format!("/api/v1/orgs/{}/controlled-fields", school.id),
+                    body: Some(json!({ "fields": [] })),
+                    expect: not_own,
+                });
+            }
+            let class_write = if !admin {
+                StatusCode::FORBIDDEN
+            } else if !inside {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::OK
+            };
+            *seq += 1;
+            out.push(Case {
+                name: "class create",
+                method: Method::POST,
+                path: format!("/api/v1/orgs/{}/classes", school.id),
+                body: Some(json!({ "stage": "primary", "grade": 1, "name": format!("矩阵{seq}班"), "capacity": 30 })),
+                expect: if class_write == StatusCode::OK { StatusCode::CREATED } else { class_write },
+            });
+            *seq += 1;
+            out.push(Case {
+                name: "class update",
+                method: Method::PUT,
+                path: format!("/api/v1/classes/{}", w.classes[&school.id]),
+                body: Some(json!({ "stage": "primary", "grade": 1, "name": format!("矩阵{seq}班"), "capacity": 30, "head_teacher": "王老师" })),
+                expect: class_write,
+            });
             *seq += 1;
             out.push(Case {
                 name: "account create",
@@ -324,11 +473,13 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
     out
 }
 
-/// Strings that identify organisations and accounts outside the caller's subtree.
+/// Strings that identify organisations and accounts of other jurisdictions: neither in the
+/// caller's subtree nor one of its superiors (whose names a lower level sees where a setting is
+/// inherited from them).
 fn outside_markers(w: &World, me: &Org) -> Vec<String> {
     w.orgs
         .values()
-        .filter(|o| !o.path.starts_with(&me.path))
+        .filter(|o| !o.path.starts_with(&me.path) && !me.path.starts_with(&o.path))
         .flat_map(|o| {
             let mut v = vec![o.name.clone(), format!("victim-{}", o.code)];
             if o.level == "school" {

@@ -15,6 +15,11 @@ use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use xueji_shared::account::PasswordPolicy;
+use xueji_shared::api::{
+    AccountInfo, AuditPage, AuditVerifyReport, ChangePassword, CreateAccount, CreateOrg, OrgNode,
+    PasswordLoanRequest, ResetPassword, UpdateAccount, UpdateOrg,
+};
 use xueji_shared::api::{ErrorBody, FieldError, LoginRequest, LoginResponse, Me, RefreshRequest};
 
 use crate::auth::{self, Session};
@@ -23,6 +28,9 @@ use crate::net::NetStatus;
 
 /// Prefix of every API path.
 pub const API_BASE: &str = "/api/v1";
+
+/// `error.code` of the 403 every endpoint answers until a required password change is done.
+pub const PASSWORD_CHANGE_REQUIRED: &str = "password_change_required";
 
 /// The full URL path of an endpoint, e.g. `url("/me")` is `/api/v1/me`.
 pub fn url(path: &str) -> String {
@@ -63,6 +71,11 @@ impl ApiError {
 
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, ApiError::Unauthorized { .. })
+    }
+
+    /// 403 `password_change_required`: the account must change its password first.
+    pub fn is_password_change_required(&self) -> bool {
+        matches!(self, ApiError::Http { status: 403, code, .. } if code == PASSWORD_CHANGE_REQUIRED)
     }
 }
 
@@ -179,7 +192,7 @@ impl Api {
             .send(method.clone(), path, Some(&token), body.clone())
             .await?;
         if resp.status() != 401 {
-            return decode(resp).await;
+            return self.noting_password_change(decode(resp).await);
         }
         // Another call may have renewed the tokens while this one was in flight.
         if auth::access_token().as_deref() == Some(token.as_str()) {
@@ -199,7 +212,18 @@ impl Api {
             self.session.end();
             return Err(session_expired());
         }
-        decode(resp).await
+        self.noting_password_change(decode(resp).await)
+    }
+
+    /// A 403 `password_change_required` marks the session, and the shell then routes to the
+    /// change-password page.
+    fn noting_password_change<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
+        if let Err(e) = &result {
+            if e.is_password_change_required() {
+                self.session.require_password_change();
+            }
+        }
+        result
     }
 
     /// Runs one refresh, or joins the one already running.
@@ -277,6 +301,293 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     }
 }
 
+// ───────────── organisations, accounts, passwords, audit (settings: orgs / accounts / audit) ─────────────
+
+/// Percent-encodes a query-string component (RFC 3986 unreserved characters stay as they are).
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The filters and page of `GET /audit`; empty filters are left out of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub page: u32,
+    pub per_page: u32,
+    pub action: String,
+    pub username: String,
+    /// `YYYY-MM-DD` or empty.
+    pub from: String,
+    /// `YYYY-MM-DD` or empty.
+    pub to: String,
+}
+
+impl Default for AuditQuery {
+    fn default() -> Self {
+        AuditQuery {
+            page: 1,
+            per_page: 50,
+            action: String::new(),
+            username: String::new(),
+            from: String::new(),
+            to: String::new(),
+        }
+    }
+}
+
+impl AuditQuery {
+    /// The path with its query string, e.g. `/audit?page=1&per_page=50&username=hz-xh-admin`.
+    pub fn path(&self) -> String {
+        let mut path = format!(
+            "/audit?page={}&per_page={}",
+            self.page.max(1),
+            self.per_page
+        );
+        for (name, value) in [
+            ("action", &self.action),
+            ("username", &self.username),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            let value = value.trim();
+            if !value.is_empty() {
+                path.push_str(&format!("&{name}={}", encode_component(value)));
+            }
+        }
+        path
+    }
+}
+
+impl Api {
+    /// `GET /orgs`: the root of the caller's tree (its own organisation).
+    pub async fn org_roots(&self) -> Result<Vec<OrgNode>, ApiError> {
+        self.authed(Method::GET, "/orgs", None).await
+    }
+
+    /// `GET /orgs?parent_id=`: the children of an organisation.
+    pub async fn org_children(&self, parent_id: i64) -> Result<Vec<OrgNode>, ApiError> {
+        let path = format!("/orgs?parent_id={parent_id}");
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `GET /orgs?q=`: search by name or code within the jurisdiction.
+    pub async fn org_search(&self, q: &str) -> Result<Vec<OrgNode>, ApiError> {
+        let path = format!("/orgs?q={}", encode_component(q.trim()));
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `POST /orgs`.
+    pub async fn create_org(&self, req: &CreateOrg) -> Result<OrgNode, ApiError> {
+        self.authed(Method::POST, "/orgs", Some(json(req)?)).await
+    }
+
+    /// `PUT /orgs/{id}`.
+    pub async fn update_org(&self, id: i64, req: &UpdateOrg) -> Result<OrgNode, ApiError> {
+        let path = format!("/orgs/{id}");
+        self.authed(Method::PUT, &path, Some(json(req)?)).await
+    }
+
+    /// `GET /accounts[?org_id=]`: own organisation and direct children, or one of them.
+    pub async fn accounts(&self, org_id: Option<i64>) -> Result<Vec<AccountInfo>, ApiError> {
+        let path = match org_id {
+            Some(id) => format!("/accounts?org_id={id}"),
+            None => "/accounts".to_owned(),
+        };
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `POST /accounts`.
+    pub async fn create_account(&self, req: &CreateAccount) -> Result<AccountInfo, ApiError> {
+        self.authed(Method::POST, "/accounts", Some(json(req)?))
+            .await
+    }
+
+    /// `PATCH /accounts/{id}`.
+    pub async fn update_account(
+        &self,
+        id: i64,
+        req: &UpdateAccount,
+    ) -> Result<AccountInfo, ApiError> {
+        let path = format!("/accounts/{id}");
+        self.authed(Method::PATCH, &path, Some(json(req)?)).await
+    }
+
+    /// `POST /accounts/{id}/unlock`.
+    pub async fn unlock_account(&self, id: i64) -> Result<AccountInfo, ApiError> {
+        let path = format!("/accounts/{id}/unlock");
+        self.authed(Method::POST, &path, None).await
+    }
+
+    /// `POST /accounts/{id}/reset-password`.
+    pub async fn reset_password(
+        &self,
+        id: i64,
+        req: &ResetPassword,
+    ) -> Result<AccountInfo, ApiError> {
+        let path = format!("/accounts/{id}/reset-password");
+        self.authed(Method::POST, &path, Some(json(req)?)).await
+    }
+
+    /// `POST /accounts/{id}/loan` (密码出借登记).
+    pub async fn lend_password(
+        &self,
+        id: i64,
+        req: &PasswordLoanRequest,
+    ) -> Result<AccountInfo, ApiError> {
+        let path = format!("/accounts/{id}/loan");
+        self.authed(Method::POST, &path, Some(json(req)?)).await
+    }
+
+    /// `GET /password-policy`: the caller's province's policy.
+    pub async fn password_policy(&self) -> Result<PasswordPolicy, ApiError> {
+        self.authed(Method::GET, "/password-policy", None).await
+    }
+
+    /// `POST /me/password`; on success the new token pair replaces the session (the server has
+    /// revoked every other session).
+    pub async fn change_password(&self, req: &ChangePassword) -> Result<Me, ApiError> {
+        let renewed: LoginResponse = self
+            .authed(Method::POST, "/me/password", Some(json(req)?))
+            .await?;
+        self.session.start(&renewed);
+        Ok(renewed.account)
+    }
+
+    /// `GET /audit`.
+    pub async fn audit(&self, query: &AuditQuery) -> Result<AuditPage, ApiError> {
+        self.authed(Method::GET, &query.path(), None).await
+    }
+
+    /// `GET /audit/verify`.
+    pub async fn audit_verify(&self) -> Result<AuditVerifyReport, ApiError> {
+        self.authed(Method::GET, "/audit/verify", None).await
+    }
+}
+
+// ───────────── system configuration (settings: caps / controlled fields / switches / calendar / password policy / classes) ─────────────
+
+impl Api {
+    /// `GET /orgs/{id}/caps`: class-size caps of an organisation, per stage.
+    pub async fn caps(&self, org_id: i64) -> Result<xueji_shared::api_config::CapsView, ApiError> {
+        let path = format!("/orgs/{org_id}/caps");
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `PUT /orgs/{id}/caps`: one stage's own cap of the caller's organisation.
+    pub async fn update_cap(
+        &self,
+        org_id: i64,
+        req: &xueji_shared::api_config::UpdateCap,
+    ) -> Result<xueji_shared::api_config::CapsView, ApiError> {
+        let path = format!("/orgs/{org_id}/caps");
+        self.authed(Method::PUT, &path, Some(json(req)?)).await
+    }
+
+    /// `GET /orgs/{id}/controlled-fields`.
+    pub async fn controlled_fields(
+        &self,
+        org_id: i64,
+    ) -> Result<xueji_shared::api_config::ControlledFieldsView, ApiError> {
+        let path = format!("/orgs/{org_id}/controlled-fields");
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `PUT /orgs/{id}/controlled-fields`.
+    pub async fn update_controlled_fields(
+        &self,
+        org_id: i64,
+        req: &xueji_shared::api_config::UpdateControlledFields,
+    ) -> Result<xueji_shared::api_config::ControlledFieldsView, ApiError> {
+        let path = format!("/orgs/{org_id}/controlled-fields");
+        self.authed(Method::PUT, &path, Some(json(req)?)).await
+    }
+
+    /// `GET /config/switches`: the caller's province's switches.
+    pub async fn switches(&self) -> Result<xueji_shared::api_config::SwitchesView, ApiError> {
+        self.authed(Method::GET, "/config/switches", None).await
+    }
+
+    /// `PUT /config/switches` (province administrators).
+    pub async fn update_switches(
+        &self,
+        req: &xueji_shared::api_config::ProvinceSwitches,
+    ) -> Result<xueji_shared::api_config::SwitchesView, ApiError> {
+        self.authed(Method::PUT, "/config/switches", Some(json(req)?))
+            .await
+    }
+
+    /// `GET /config/calendar?year=`.
+    pub async fn calendar(
+        &self,
+        year: i32,
+    ) -> Result<xueji_shared::api_config::CalendarView, ApiError> {
+        let path = format!("/config/calendar?year={year}");
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `PUT /config/calendar` (the ministry's or a province's administrators).
+    pub async fn update_calendar(
+        &self,
+        req: &xueji_shared::api_config::UpdateCalendar,
+    ) -> Result<xueji_shared::api_config::CalendarView, ApiError> {
+        self.authed(Method::PUT, "/config/calendar", Some(json(req)?))
+            .await
+    }
+
+    /// `GET /config/password-policy`: the caller's province's policy.
+    pub async fn config_password_policy(
+        &self,
+    ) -> Result<xueji_shared::api_config::PasswordPolicyView, ApiError> {
+        self.authed(Method::GET, "/config/password-policy", None)
+            .await
+    }
+
+    /// `PUT /config/password-policy` (province administrators).
+    pub async fn update_password_policy(
+        &self,
+        req: &PasswordPolicy,
+    ) -> Result<xueji_shared::api_config::PasswordPolicyView, ApiError> {
+        self.authed(Method::PUT, "/config/password-policy", Some(json(req)?))
+            .await
+    }
+
+    /// `GET /orgs/{id}/classes`: the classes of a school.
+    pub async fn classes(
+        &self,
+        school_id: i64,
+    ) -> Result<Vec<xueji_shared::api::ClassInfo>, ApiError> {
+        let path = format!("/orgs/{school_id}/classes");
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `POST /orgs/{id}/classes`.
+    pub async fn create_class(
+        &self,
+        school_id: i64,
+        req: &xueji_shared::api::UpsertClass,
+    ) -> Result<xueji_shared::api::ClassInfo, ApiError> {
+        let path = format!("/orgs/{school_id}/classes");
+        self.authed(Method::POST, &path, Some(json(req)?)).await
+    }
+
+    /// `PUT /classes/{id}`.
+    pub async fn update_class(
+        &self,
+        id: i64,
+        req: &xueji_shared::api::UpsertClass,
+    ) -> Result<xueji_shared::api::ClassInfo, ApiError> {
+        let path = format!("/classes/{id}");
+        self.authed(Method::PUT, &path, Some(json(req)?)).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,5 +651,45 @@ mod tests {
     fn network_errors_read_as_offline_in_chinese() {
         assert!(ApiError::Network.is_network());
         assert_eq!(ApiError::Network.message(), t().err_network);
+    }
+
+    #[test]
+    fn query_components_are_percent_encoded() {
+        assert_eq!(encode_component("hz-xh_1.a~"), "hz-xh_1.a~");
+        assert_eq!(encode_component("上城"), "%E4%B8%8A%E5%9F%8E");
+        assert_eq!(encode_component("a b&c=d"), "a%20b%26c%3Dd");
+    }
+
+    #[test]
+    fn audit_query_leaves_out_empty_filters() {
+        let q = AuditQuery::default();
+        assert_eq!(q.path(), "/audit?page=1&per_page=50");
+        let q = AuditQuery {
+            page: 3,
+            action: " account.create ".into(),
+            username: "hz-xh-admin".into(),
+            from: "2026-01-01".into(),
+            to: "2026-01-31".into(),
+            ..AuditQuery::default()
+        };
+        assert_eq!(
+            q.path(),
+            "/audit?page=3&per_page=50&action=account.create&username=hz-xh-admin\
+             &from=2026-01-01&to=2026-01-31"
+        );
+        let zero = AuditQuery {
+            page: 0,
+            ..AuditQuery::default()
+        };
+        assert_eq!(zero.path(), "/audit?page=1&per_page=50");
+    }
+
+    #[test]
+    fn password_change_required_is_recognised() {
+        let body = r#"{"error":{"code":"password_change_required","message":"请先修改密码"}}"#;
+        assert!(error_from_response(403, body).is_password_change_required());
+        let other = r#"{"error":{"code":"forbidden","message":"没有权限"}}"#;
+        assert!(!error_from_response(403, other).is_password_change_required());
+        assert!(!ApiError::Network.is_password_change_required());
     }
 }

@@ -15,6 +15,17 @@ use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::module::ModulePage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::password::PasswordPage;
+use crate::pages::settings::accounts::AccountsPage;
+use crate::pages::settings::audit::AuditLogPage;
+use crate::pages::settings::calendar::CalendarPage;
+use crate::pages::settings::caps::CapsPage;
+use crate::pages::settings::classes::ClassesPage;
+use crate::pages::settings::controlled_fields::ControlledFieldsPage;
+use crate::pages::settings::orgs::OrgsPage;
+use crate::pages::settings::password_policy::PasswordPolicyPage;
+use crate::pages::settings::switches::SwitchesPage;
+use crate::pages::settings::SettingsHub;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -46,7 +57,17 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("graduation") view=module("graduation")/>
                         <Route path=path!("enrolment") view=module("enrolment")/>
                         <Route path=path!("statistics") view=module("statistics")/>
-                        <Route path=path!("settings") view=module("settings")/>
+                        <Route path=path!("settings") view=SettingsHub/>
+                        <Route path=path!("settings/orgs") view=OrgsPage/>
+                        <Route path=path!("settings/accounts") view=AccountsPage/>
+                        <Route path=path!("settings/audit") view=AuditLogPage/>
+                        <Route path=path!("settings/caps") view=CapsPage/>
+                        <Route path=path!("settings/controlled-fields") view=ControlledFieldsPage/>
+                        <Route path=path!("settings/password-policy") view=PasswordPolicyPage/>
+                        <Route path=path!("settings/switches") view=SwitchesPage/>
+                        <Route path=path!("settings/calendar") view=CalendarPage/>
+                        <Route path=path!("settings/classes") view=ClassesPage/>
+                        <Route path=path!("password") view=PasswordPage/>
                     </ProtectedParentRoute>
                 </Routes>
             </Router>

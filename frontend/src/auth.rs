@@ -60,6 +60,23 @@ impl Session {
         }
     }
 
+    /// Whether the account must change its password before anything else (tracked).
+    pub fn password_change_required(&self) -> bool {
+        self.account
+            .with(|a| a.as_ref().is_some_and(|me| me.password_change_required))
+    }
+
+    /// Marks the account as having to change its password (the server said so with a 403); the
+    /// shell then routes to the change-password page.
+    pub fn require_password_change(&self) {
+        if let Some(mut me) = self.account.get_untracked() {
+            if !me.password_change_required {
+                me.password_change_required = true;
+                self.set_account(me);
+            }
+        }
+    }
+
     /// Forgets tokens and account; protected routes then redirect to the sign-in page.
     pub fn end(&self) {
         clear_storage();

@@ -354,6 +354,28 @@ pub struct ChangePassword {
     pub new_password: String,
 }
 
+impl ChangePassword {
+    /// Problems the browser can see before sending: the new password under the policy, and that
+    /// it differs from the current one. (Whether the current password is right only the server
+    /// knows.)
+    pub fn validate(
+        &self,
+        policy: &crate::account::PasswordPolicy,
+        username: &str,
+    ) -> Vec<FieldError> {
+        let mut f = Vec::new();
+        if self.current_password.is_empty() {
+            f.push(FieldError::new("current_password", "请输入当前密码"));
+        }
+        let mut new = policy.check_password("new_password", &self.new_password, username);
+        if new.is_empty() && self.new_password == self.current_password {
+            new.push(FieldError::new("new_password", "新密码不能与当前密码相同"));
+        }
+        f.extend(new);
+        f
+    }
+}
+
 /// 密码出借登记: an administrator records that an account's password was lent.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -431,6 +453,27 @@ mod tests {
             username: u.into(),
             password: p.into(),
         }
+    }
+
+    #[test]
+    fn change_password_validation() {
+        let p = crate::account::PasswordPolicy::default();
+        let req = |c: &str, n: &str| ChangePassword {
+            current_password: c.into(),
+            new_password: n.into(),
+        };
+        assert!(req("Old#Pass2026", "New#Pass2026")
+            .validate(&p, "u")
+            .is_empty());
+        let same = req("Same#Pass2026", "Same#Pass2026").validate(&p, "u");
+        assert_eq!(same.len(), 1);
+        assert_eq!(same[0].message, "新密码不能与当前密码相同");
+        let fields: Vec<_> = req("", "x")
+            .validate(&p, "u")
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
+        assert_eq!(fields, ["current_password", "new_password"]);
     }
 
     #[test]

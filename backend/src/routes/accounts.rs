@@ -2,7 +2,7 @@
 //! of the organisations directly below it (seed 001 第四章): create, edit, disable, unlock,
 //! reset the password, record a password loan (第七条).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
@@ -23,7 +23,7 @@ use xueji_shared::org::{Level, Role};
 use crate::audit::{self, Entry};
 use crate::auth::Caller;
 use crate::entities::{accounts, organisations, password_loans, refresh_tokens};
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 use crate::passwords::policy;
 use crate::state::AppState;
 
@@ -96,7 +96,7 @@ pub async fn active_loan<C: ConnectionTrait>(
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<AccountQuery>,
+    ApiQuery(q): ApiQuery<AccountQuery>,
 ) -> AppResult<Json<Vec<AccountInfo>>> {
     caller.require_admin()?;
     let scope = caller.scope();
@@ -156,7 +156,10 @@ pub async fn create(
         .await?
         .is_some()
     {
-        return Err(AppError::Conflict(format!("用户名 {username} 已存在")));
+        return Err(AppError::Taken {
+            field: "username",
+            message: format!("用户名 {username} 已存在"),
+        });
     }
     let now = Utc::now();
     let account = accounts::ActiveModel {
@@ -274,7 +277,7 @@ async fn change(
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateAccount>,
 ) -> AppResult<Json<AccountInfo>> {
     if let Some(name) = &req.display_name {
@@ -306,7 +309,7 @@ pub async fn update(
 pub async fn unlock(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<AccountInfo>> {
     change(&state, &caller, id, "account.unlock", |_, am| {
         am.failed_logins = Set(0);
@@ -324,7 +327,7 @@ pub async fn unlock(
 pub async fn reset_password(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ResetPassword>,
 ) -> AppResult<Json<AccountInfo>> {
     let target = managed(&caller, &state.db, id).await?;
@@ -359,7 +362,7 @@ pub async fn reset_password(
 pub async fn record_loan(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<PasswordLoanRequest>,
 ) -> AppResult<Json<AccountInfo>> {
     let fields = check_loan(&req.lent_to, &req.reason, req.until, crate::clock::today());

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use chrono::{Duration, NaiveDate, TimeZone};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -14,7 +14,7 @@ use xueji_shared::org::Level;
 use crate::audit;
 use crate::auth::Caller;
 use crate::entities::{accounts, audit_log, organisations};
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiQuery, AppError, AppResult};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -48,7 +48,7 @@ fn day_start_utc(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> AppResult<Json<AuditPage>> {
     caller.require_leader_or_admin()?;
     if let (Some(from), Some(to)) = (q.from, q.to) {

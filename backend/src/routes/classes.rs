@@ -2,7 +2,7 @@
 //! them, with head teacher and capacity; the capacity may not exceed the school's effective
 //! class-size cap for the stage.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
@@ -18,7 +18,7 @@ use xueji_shared::stage::Stage;
 use crate::audit::{self, Entry};
 use crate::auth::Caller;
 use crate::entities::{classes, organisations};
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::error::{ApiJson, ApiPath, AppError, AppResult};
 use crate::settings;
 use crate::state::AppState;
 
@@ -97,7 +97,7 @@ fn head_teacher(req: &UpsertClass) -> Option<String> {
 pub async fn list_classes(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Vec<ClassInfo>>> {
     let school = caller.scope().org(&state.db, id).await?;
     kind_of(&school)?;
@@ -119,7 +119,7 @@ pub async fn list_classes(
 pub async fn create_class(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpsertClass>,
 ) -> AppResult<(StatusCode, Json<ClassInfo>)> {
     caller.require_admin()?;
@@ -167,7 +167,7 @@ pub async fn create_class(
 pub async fn update_class(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpsertClass>,
 ) -> AppResult<Json<ClassInfo>> {
     caller.require_admin()?;

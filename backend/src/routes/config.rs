@@ -9,8 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -33,7 +32,7 @@ use crate::entities::{
     calendar_days, cap_settings, controlled_fields, organisations, password_policies,
     province_switches,
 };
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 use crate::settings;
 use crate::state::AppState;
 
@@ -71,7 +70,7 @@ fn is_admin_of(caller: &Caller, org: &organisations::Model) -> bool {
 pub async fn get_caps(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<CapsView>> {
     let org = caller.scope().org(&state.db, id).await?;
     let level = settings::level_of(&org)?;
@@ -91,7 +90,7 @@ pub async fn get_caps(
 pub async fn update_caps(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateCap>,
 ) -> AppResult<Json<CapsView>> {
     caller.require_admin()?;
@@ -165,7 +164,7 @@ pub async fn update_caps(
 pub async fn get_controlled(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<ControlledFieldsView>> {
     let org = caller.scope().org(&state.db, id).await?;
     let level = settings::level_of(&org)?;
@@ -185,7 +184,7 @@ pub async fn get_controlled(
 pub async fn update_controlled(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateControlledFields>,
 ) -> AppResult<Json<ControlledFieldsView>> {
     caller.require_admin()?;
@@ -369,9 +368,8 @@ async fn calendar_view<C: sea_orm::ConnectionTrait>(
 pub async fn get_calendar(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<YearQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<YearQuery>,
 ) -> AppResult<Json<CalendarView>> {
-    let Query(q) = query?;
     let year = q.year.unwrap_or_else(settings::current_year);
     if !(2000..=2100).contains(&year) {
         return Err(AppError::field("year", "年份应在 2000 到 2100 之间"));

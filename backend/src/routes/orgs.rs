@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
@@ -18,7 +18,7 @@ use xueji_shared::org::{check_org_code_under, Level, SchoolKind};
 use crate::audit::{self, Entry};
 use crate::auth::Caller;
 use crate::entities::organisations;
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -84,7 +84,7 @@ async fn nodes<C: ConnectionTrait>(
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> AppResult<Json<Vec<OrgNode>>> {
     let scope = caller.scope();
     let orgs = if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -119,7 +119,7 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<OrgNode>> {
     let org = caller.scope().org(&state.db, id).await?;
     let mut list = nodes(&state.db, std::slice::from_ref(&org)).await?;
@@ -161,7 +161,10 @@ pub async fn create(
         .await?
         .is_some()
     {
-        return Err(AppError::Conflict(format!("机构代码 {code} 已存在")));
+        return Err(AppError::Taken {
+            field: "code",
+            message: format!("机构代码 {code} 已存在"),
+        });
     }
     let now = Utc::now();
     let province_code = if level == Level::Province {
@@ -216,7 +219,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateOrg>,
 ) -> AppResult<Json<OrgNode>> {
     caller.require_admin()?;

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
 
 use crate::api::Api;
 use crate::auth::Session;
@@ -13,6 +15,7 @@ use crate::i18n::t;
 pub fn Shell(children: Children) -> impl IntoView {
     let s = t();
     let menu_open = RwSignal::new(false);
+    force_password_change();
 
     view! {
         <div class="shell">
@@ -34,6 +37,9 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </A>
                 <div class="top-bar-spacer"></div>
                 <AccountChip/>
+                <A href="/password" attr:id="password-link" attr:class="button button-quiet top-bar-link">
+                    {s.password_link}
+                </A>
                 <LogoutButton/>
             </header>
             <div class="shell-body">
@@ -44,6 +50,19 @@ pub fn Shell(children: Children) -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// While the server requires a password change (`Me.password_change_required`, or a 403
+/// `password_change_required` from any call), every page of the shell routes to `/password`.
+fn force_password_change() {
+    let session = expect_context::<Session>();
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move |_| {
+        if session.password_change_required() && location.pathname.get() != "/password" {
+            navigate("/password", NavigateOptions::default());
+        }
+    });
 }
 
 /// The signed-in person's name and role, in the top bar (hidden on phones).

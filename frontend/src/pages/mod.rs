@@ -4,3 +4,5 @@ pub mod home;
 pub mod login;
 pub mod module;
 pub mod not_found;
+pub mod password;
+pub mod settings;
