@@ -240,6 +240,10 @@ fn Accounts() -> impl IntoView {
                 };
                 let locked = is_locked(&a, now);
                 let id = a.id;
+                // The server refuses disabling one's own account; don't offer it.
+                let is_self = expect_context::<crate::auth::Session>()
+                    .account()
+                    .is_some_and(|me| me.id == id);
                 let row_busy = move || busy.get() == Some(id);
                 let (a1, a2, a3, a4, a5) = (a.clone(), a.clone(), a.clone(), a.clone(), a.clone());
                 view! {
@@ -259,11 +263,13 @@ fn Accounts() -> impl IntoView {
                                     on:click=move |_| sheet.set(Some(Sheet::Edit(a1.clone())))>
                                     {s.account_action_edit}
                                 </button>
-                                <button class="button button-small" type="button" data-action="toggle-disabled"
-                                    disabled=row_busy
-                                    on:click=move |_| run_action(a2.clone(), "toggle")>
-                                    {if a.disabled { s.account_action_enable } else { s.account_action_disable }}
-                                </button>
+                                {(!is_self).then(|| view! {
+                                    <button class="button button-small" type="button" data-action="toggle-disabled"
+                                        disabled=row_busy
+                                        on:click=move |_| run_action(a2.clone(), "toggle")>
+                                        {if a.disabled { s.account_action_enable } else { s.account_action_disable }}
+                                    </button>
+                                })}
                                 {locked.then(|| view! {
                                     <button class="button button-small" type="button" data-action="unlock"
                                         disabled=row_busy
