@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod identity;
 pub mod passwords;
 pub mod routes;
 pub mod scope;

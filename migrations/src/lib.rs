@@ -8,6 +8,7 @@ mod m20261123_000001_core;
 mod m20261123_000002_accounts_orgs;
 mod m20261123_000003_config;
 mod m20261123_000004_pg_path_pattern;
+mod m20261123_000005_students;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_accounts_orgs::Migration),
             Box::new(m20261123_000003_config::Migration),
             Box::new(m20261123_000004_pg_path_pattern::Migration),
+            Box::new(m20261123_000005_students::Migration),
         ]
     }
 }
