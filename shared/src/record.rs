@@ -1253,7 +1253,7 @@ pub(crate) mod tests {
         r.student_number = "G123".into();
         assert_eq!(fields(&r.validate_all(&rules())), vec!["student_number"]);
         // L numbers are fine.
-        r.student_number = StudentNumber::generate_l(110105, today(), 5, today())
+        r.student_number = StudentNumber::generate_l(110105, 5, today())
             .unwrap()
             .to_string();
         assert_eq!(r.validate_all(&rules()), vec![]);

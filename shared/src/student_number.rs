@@ -4,8 +4,10 @@
 //! - `G` + the 18-character citizen ID;
 //! - `J` + 6-digit region code + 8-digit birth date + 3-digit sequence + check character (ISO 7064
 //!   MOD 11-2, the citizen-ID rule), for students without an ID;
-//! - `L` + the same layout, a temporary number used until the national duplicate check passes
-//!   (its date is the date of issue, not a birth date).
+//! - `L` + 6-digit region code + 11-digit serial + check character (the same MOD 11-2 rule): a
+//!   temporary number used until the national duplicate check passes. The seeds leave its layout
+//!   open; a serial (the record's own id) rather than a date + 3-digit sequence lets one county
+//!   import any number of students in a day without running out of numbers.
 //!
 //! A J number becomes G once an ID is supplied; the old number is kept in the history.
 
@@ -139,7 +141,21 @@ impl StudentNumber {
                     }
                     chars[i + 1] = c.to_ascii_uppercase() as u8;
                 }
-                citizen_id::check_region_and_date(&chars[1..], today)?;
+                if p == 'L' {
+                    // Region + serial: no date inside.
+                    let region: u32 = chars[1..7]
+                        .iter()
+                        .fold(0, |a, d| a * 10 + u32::from(d - b'0'));
+                    if !region::exists(region) {
+                        return Err(StudentNumberError::CitizenId(
+                            CitizenIdError::UnknownRegion(
+                                String::from_utf8_lossy(&chars[1..7]).into_owned(),
+                            ),
+                        ));
+                    }
+                } else {
+                    citizen_id::check_region_and_date(&chars[1..], today)?;
+                }
                 let expected = citizen_id::check_char(&chars[1..18]).unwrap_or(b'?');
                 if chars[18] != expected {
                     return Err(StudentNumberError::CheckCharacter {
@@ -199,15 +215,23 @@ impl StudentNumber {
         Self::compose(Kind::J, region_code, birth, sequence, today)
     }
 
-    /// Generates a temporary L number: the school's region code, the issue date and a sequence
-    /// 0–999 unique for (region, date).
+    /// Generates a temporary L number: the school's region code and a serial unique nationally
+    /// (below 10^11; the server uses the record's id).
     pub fn generate_l(
         region_code: u32,
-        issued: NaiveDate,
-        sequence: u32,
+        serial: u64,
         today: NaiveDate,
     ) -> Result<Self, StudentNumberError> {
-        Self::compose(Kind::L, region_code, issued, sequence, today)
+        if serial >= 100_000_000_000 {
+            return Err(StudentNumberError::Sequence(u32::MAX));
+        }
+        let body = format!("{region_code:06}{serial:011}");
+        if body.len() != 17 || !region::exists(region_code) {
+            return Err(StudentNumberError::UnknownRegion(format!("{region_code}")));
+        }
+        let check = citizen_id::check_char(body.as_bytes())
+            .ok_or(StudentNumberError::UnknownRegion(format!("{region_code}")))?;
+        Self::parse(&format!("L{body}{}", check as char), today)
     }
 
     /// Upgrades a J number to the G number of the citizen ID now supplied. The birth dates must
@@ -254,8 +278,11 @@ impl StudentNumber {
             .iter()
             .fold(0, |a, d| a * 10 + u32::from(d - b'0'))
     }
-    /// The date inside the number: the birth date for G and J, the issue date for L.
+    /// The birth date inside a G or J number (an L number has none).
     pub fn date(&self) -> Option<NaiveDate> {
+        if self.kind() == Kind::L {
+            return None;
+        }
         let n = |r: std::ops::Range<usize>| {
             self.chars[r]
                 .iter()
@@ -337,8 +364,17 @@ mod tests {
         assert_eq!(j.citizen_id(), None);
         assert_eq!(StudentNumber::parse(j.as_str(), today()), Ok(j));
         assert_eq!(serde_json::to_string(&j).unwrap(), format!("\"{j}\""));
-        let l = StudentNumber::generate_l(330106, today(), 999, today()).unwrap();
+        let l = StudentNumber::generate_l(330106, 99_999_999_999, today()).unwrap();
         assert_eq!(l.kind(), Kind::L);
+        assert_eq!(l.date(), None);
+        assert_eq!(&l.as_str()[..18], "L33010699999999999");
+        // Any number of temporary numbers per county and day.
+        let a = StudentNumber::generate_l(330106, 1, today()).unwrap();
+        let b = StudentNumber::generate_l(330106, 100_000, today()).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(StudentNumber::parse(b.as_str(), today()), Ok(b));
+        assert!(StudentNumber::generate_l(330106, 100_000_000_000, today()).is_err());
+        assert!(StudentNumber::generate_l(339999, 1, today()).is_err());
         assert!(!l.is_formal());
         assert_eq!(
             StudentNumber::generate_j(330106, d(2018, 5, 20), 1000, today()),
@@ -422,7 +458,7 @@ mod tests {
             Err(StudentNumberError::BirthDateMismatch { .. })
         ));
         assert_eq!(up.new.upgrade_to_g(&id), Err(StudentNumberError::NotJ('G')));
-        let l = StudentNumber::generate_l(110105, today(), 1, today()).unwrap();
+        let l = StudentNumber::generate_l(110105, 1, today()).unwrap();
         assert_eq!(l.upgrade_to_g(&id), Err(StudentNumberError::NotJ('L')));
     }
 
