@@ -12,6 +12,7 @@ pub mod entities;
 pub mod error;
 pub mod identity;
 pub mod passwords;
+pub mod registration;
 pub mod routes;
 pub mod scope;
 pub mod settings;

@@ -9,6 +9,7 @@ mod m20261123_000002_accounts_orgs;
 mod m20261123_000003_config;
 mod m20261123_000004_pg_path_pattern;
 mod m20261123_000005_students;
+mod m20261123_000006_problems;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_config::Migration),
             Box::new(m20261123_000004_pg_path_pattern::Migration),
             Box::new(m20261123_000005_students::Migration),
+            Box::new(m20261123_000006_problems::Migration),
         ]
     }
 }

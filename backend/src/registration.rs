@@ -1,0 +1,244 @@
+//! The effect of an approved registration (学籍注册核办通过): the record becomes a student with a
+//! temporary L number, the national duplicate check runs, and the student gets a formal number
+//! — G + citizen ID, or J for students without one — or a problem record (问题学籍) that keeps
+//! the L number until it is resolved (seed 001 第一章).
+//!
+//! Everything happens inside the caller's write transaction, together with its audit entry.
+
+use chrono::Utc;
+use rand::Rng;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, Set,
+};
+use xueji_shared::citizen_id::CitizenId;
+use xueji_shared::codes::{Gender, ID_TYPE_OTHER, ID_TYPE_RESIDENT_CARD};
+use xueji_shared::dedup;
+use xueji_shared::record::{RecordRules, StudentRecord};
+use xueji_shared::student_number::{Kind, StudentNumber};
+
+use crate::entities::{organisations, problems, student_numbers, students};
+use crate::error::{AppError, AppResult};
+use crate::identity::{self, Claim};
+
+/// Problem kinds (问题学籍类型).
+pub const PROBLEM_INVALID_ID: &str = "invalid_id";
+pub const PROBLEM_DUP_WITH_ID: &str = "dup_with_id";
+pub const PROBLEM_DUP_WITHOUT_ID: &str = "dup_without_id";
+
+/// What registering a record led to.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The checks passed: the student holds a formal G or J number.
+    Formal { student: students::Model },
+    /// A duplicate was found: the student keeps its L number and a problem record is open.
+    Problem {
+        student: students::Model,
+        problem: problems::Model,
+    },
+}
+
+impl Outcome {
+    pub fn student(&self) -> &students::Model {
+        match self {
+            Outcome::Formal { student } | Outcome::Problem { student, .. } => student,
+        }
+    }
+}
+
+fn school_region(school: &organisations::Model) -> AppResult<u32> {
+    school
+        .region_code
+        .as_deref()
+        .and_then(|r| r.get(..6))
+        .and_then(|r| r.parse().ok())
+        .ok_or_else(|| AppError::Internal(format!("school {} has no region code", school.id)))
+}
+
+/// Register an approved record at `school`.
+pub async fn register<C: ConnectionTrait>(
+    conn: &C,
+    school: &organisations::Model,
+    record: &StudentRecord,
+    rules: &RecordRules,
+) -> AppResult<Outcome> {
+    let fields = record.validate_all(rules);
+    if !fields.is_empty() {
+        return Err(AppError::Validation(fields));
+    }
+    let birth = record
+        .birth_date
+        .ok_or_else(|| AppError::field("birth_date", "出生日期不能为空"))?;
+    let gender = Gender::from_code(&record.gender)
+        .ok_or_else(|| AppError::field("gender", "性别代码无效"))?;
+    let has_id = record.id_type != ID_TYPE_OTHER && !record.id_number.trim().is_empty();
+    let id_key = if has_id {
+        dedup::id_key(&record.id_type, &record.id_number, rules.today)
+    } else {
+        None
+    };
+    let person_key = dedup::person_key(&record.name, gender, birth);
+    let region = school_region(school)?;
+    let now = Utc::now();
+
+    // Insert under a placeholder number, then give it the L number built from its id.
+    let placeholder = format!(
+        "P{:018}",
+        rand::thread_rng().gen_range(0..1_000_000_000_000_000_000u64)
+    );
+    let inserted = students::ActiveModel {
+        province_code: Set(school.province_code.clone()),
+        school_id: Set(school.id),
+        class_id: Set(None),
+        student_number: Set(placeholder),
+        number_kind: Set("L".into()),
+        status: Set("active".into()),
+        name: Set(record.name.trim().to_owned()),
+        gender: Set(record.gender.clone()),
+        birth_date: Set(birth),
+        id_type: Set(record.id_type.clone()),
+        id_number: Set(has_id.then(|| dedup::normalise_id_number(&record.id_number))),
+        id_key: Set(id_key.clone()),
+        person_key: Set(person_key.clone()),
+        record: Set(String::new()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    let serial = u64::try_from(inserted.id).map_err(AppError::internal)?;
+    let l = StudentNumber::generate_l(region, serial, rules.today)
+        .map_err(|e| AppError::Internal(format!("L number: {e}")))?;
+    let mut stored = record.clone();
+    stored.student_number = l.as_str().to_owned();
+    let mut am = inserted.into_active_model();
+    am.student_number = Set(l.as_str().to_owned());
+    am.record = Set(serde_json::to_string(&stored).map_err(AppError::internal)?);
+    let student = am.update(conn).await?;
+    history(conn, &student, l.as_str(), Kind::L, "临时学籍号").await?;
+
+    // The national duplicate check: one index probe either way.
+    let duplicate = match &id_key {
+        Some(key) => match identity::claim(conn, key, student.id, &school.province_code).await? {
+            Claim::Won => None,
+            Claim::Taken { owner } => Some((PROBLEM_DUP_WITH_ID, owner)),
+        },
+        None => identity::person_matches(conn, &person_key, Some(student.id), 1)
+            .await?
+            .first()
+            .map(|other| (PROBLEM_DUP_WITHOUT_ID, *other)),
+    };
+    if let Some((kind, other)) = duplicate {
+        let problem = problems::ActiveModel {
+            province_code: Set(school.province_code.clone()),
+            kind: Set(kind.to_owned()),
+            student_id: Set(student.id),
+            other_student_id: Set(Some(other)),
+            state: Set("open".into()),
+            detail: Set(None),
+            created_at: Set(now),
+            resolved_at: Set(None),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        return Ok(Outcome::Problem { student, problem });
+    }
+
+    let formal = if record.id_type == ID_TYPE_RESIDENT_CARD && has_id {
+        let id = CitizenId::parse_any(&record.id_number, rules.today)
+            .map_err(|e| AppError::field("id_number", e.to_string()))?;
+        StudentNumber::from_citizen_id(&id)
+    } else {
+        next_j(conn, region, birth, rules.today).await?
+    };
+    let student = assign(conn, student, formal, &stored).await?;
+    Ok(Outcome::Formal { student })
+}
+
+/// The next free J number for (region, birth date): J numbers, like citizen IDs, carry a
+/// 3-digit sequence per region and birth date.
+async fn next_j<C: ConnectionTrait>(
+    conn: &C,
+    region: u32,
+    birth: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> AppResult<StudentNumber> {
+    let prefix = format!("J{region:06}{}", birth.format("%Y%m%d"));
+    let used = student_numbers::Entity::find()
+        .filter(student_numbers::Column::Number.starts_with(&prefix))
+        .count(conn)
+        .await?;
+    for seq in used..1000 {
+        let n = StudentNumber::generate_j(region, birth, seq as u32, today)
+            .map_err(|e| AppError::Internal(format!("J number: {e}")))?;
+        let taken = student_numbers::Entity::find()
+            .filter(student_numbers::Column::Number.eq(n.as_str()))
+            .count(conn)
+            .await?;
+        if taken == 0 {
+            return Ok(n);
+        }
+    }
+    Err(AppError::Conflict(format!(
+        "{region:06} 地区 {birth} 出生的无身份证学生已超过 1000 人，无法分配 J 字头学籍号"
+    )))
+}
+
+/// Replace the student's current number by a formal one, keeping the old one in the history.
+async fn assign<C: ConnectionTrait>(
+    conn: &C,
+    student: students::Model,
+    number: StudentNumber,
+    record: &StudentRecord,
+) -> AppResult<students::Model> {
+    let now = Utc::now();
+    student_numbers::Entity::update_many()
+        .col_expr(student_numbers::Column::RetiredAt, Expr::value(now))
+        .filter(student_numbers::Column::StudentId.eq(student.id))
+        .filter(student_numbers::Column::RetiredAt.is_null())
+        .exec(conn)
+        .await?;
+    let kind = number.kind();
+    let mut stored = record.clone();
+    stored.student_number = number.as_str().to_owned();
+    let mut am = student.into_active_model();
+    am.student_number = Set(number.as_str().to_owned());
+    am.number_kind = Set(kind.prefix().to_string());
+    am.record = Set(serde_json::to_string(&stored).map_err(AppError::internal)?);
+    am.updated_at = Set(now);
+    let student = am.update(conn).await?;
+    history(
+        conn,
+        &student,
+        number.as_str(),
+        kind,
+        "查重通过，分配正式学籍号",
+    )
+    .await?;
+    Ok(student)
+}
+
+async fn history<C: ConnectionTrait>(
+    conn: &C,
+    student: &students::Model,
+    number: &str,
+    kind: Kind,
+    reason: &str,
+) -> AppResult<()> {
+    student_numbers::ActiveModel {
+        student_id: Set(student.id),
+        province_code: Set(student.province_code.clone()),
+        number: Set(number.to_owned()),
+        kind: Set(kind.prefix().to_string()),
+        assigned_at: Set(Utc::now()),
+        retired_at: Set(None),
+        reason: Set(reason.to_owned()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
