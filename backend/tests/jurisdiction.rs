@@ -35,10 +35,11 @@ struct Org {
 }
 
 struct World {
-    orgs: HashMap<String, Org>, // by code
-    victims: HashMap<i64, i64>, // org id → victim account id
-    classes: HashMap<i64, i64>, // school id → one of its classes
-    switches: Value,            // the province's current switches, to PUT back
+    orgs: HashMap<String, Org>,  // by code
+    victims: HashMap<i64, i64>,  // org id → victim account id
+    classes: HashMap<i64, i64>,  // school id → one of its classes
+    switches: Value,             // the province's current switches, to PUT back
+    requests: HashMap<i64, i64>, // school id → a registration request pending at the school leader
 }
 
 impl World {
@@ -93,8 +94,35 @@ async fn world(app: &TestApp) -> World {
     let zj = app.token("zj-admin").await;
     let switches = app.get("/api/v1/config/switches", Some(&zj)).await.body["settings"].clone();
     assert!(switches.is_object(), "switches view");
+    let mut requests = HashMap::new();
+    for (n, (slug, code)) in [("hz-xh-1", "3330106001"), ("nb-hs-1", "3330203001")]
+        .into_iter()
+        .enumerate()
+    {
+        let spec = xueji_backend::synth::SynthSpec::new(
+            900 + n as u64,
+            1,
+            330106,
+            xueji_backend::clock::today(),
+        );
+        let record = xueji_backend::synth::generate(spec)
+            .expect("synth")
+            .remove(0);
+        let t = app.token(&format!("{slug}-registrar")).await;
+        let r = app
+            .post(
+                "/api/v1/registrations",
+                json!({ "kind": "in_school", "record": record }),
+                Some(&t),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let school_id = rows.iter().find(|o| o.code == code).expect("school").id;
+        requests.insert(school_id, r.body["id"].as_i64().expect("id"));
+    }
     World {
         classes,
+        requests,
         switches,
         orgs: rows
             .into_iter()
@@ -281,6 +309,42 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
             },
         },
         Case {
+            name: "registrations",
+            method: Method::GET,
+            path: "/api/v1/registrations".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            },
+        },
+        Case {
+            name: "registrations todo",
+            method: Method::GET,
+            path: "/api/v1/registrations?todo=true".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            },
+        },
+        Case {
+            name: "registration submit",
+            method: Method::POST,
+            path: "/api/v1/registrations".into(),
+            body: Some(json!({
+                "kind": "in_school",
+                "record": xueji_backend::synth::generate(xueji_backend::synth::SynthSpec::new(7000 + *seq as u64, 1, 330106, xueji_backend::clock::today())).expect("synth").remove(0),
+            })),
+            expect: if c.role == "registrar" && level == "school" {
+                StatusCode::CREATED
+            } else {
+                StatusCode::FORBIDDEN
+            },
+        },
+        Case {
             name: "accounts default",
             method: Method::GET,
             path: "/api/v1/accounts".into(),
@@ -432,6 +496,37 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
             } else {
                 StatusCode::OK
             };
+            if let Some(req) = w.requests.get(&school.id) {
+                let business_read = if admin {
+                    StatusCode::FORBIDDEN
+                } else {
+                    read(inside)
+                };
+                out.push(Case {
+                    name: "registration get",
+                    method: Method::GET,
+                    path: format!("/api/v1/registrations/{req}"),
+                    body: None,
+                    expect: business_read,
+                });
+                // Pending at the school leader: only that leader may approve.
+                let approve = if admin {
+                    StatusCode::FORBIDDEN
+                } else if !inside {
+                    StatusCode::NOT_FOUND
+                } else if c.role == "leader" && level == "school" {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                out.push(Case {
+                    name: "registration approve",
+                    method: Method::POST,
+                    path: format!("/api/v1/registrations/{req}/actions"),
+                    body: Some(json!({ "action": "approve" })),
+                    expect: approve,
+                });
+            }
             *seq += 1;
             out.push(Case {
                 name: "class create",

@@ -10,6 +10,7 @@ mod m20261123_000003_config;
 mod m20261123_000004_pg_path_pattern;
 mod m20261123_000005_students;
 mod m20261123_000006_problems;
+mod m20261123_000007_requests;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_pg_path_pattern::Migration),
             Box::new(m20261123_000005_students::Migration),
             Box::new(m20261123_000006_problems::Migration),
+            Box::new(m20261123_000007_requests::Migration),
         ]
     }
 }

@@ -312,6 +312,9 @@ pub struct ProvinceSwitches {
     /// 是否可以删除有正式学籍号的学生.
     pub delete_with_formal_number: bool,
     pub windows: BusinessWindows,
+    /// The highest authority level that approves registrations (at least the county).
+    #[serde(default)]
+    pub registration_up_to: crate::workflow::RegistrationLevel,
 }
 
 impl Default for ProvinceSwitches {
@@ -322,6 +325,7 @@ impl Default for ProvinceSwitches {
             grade1_age: AgeControl::default(),
             delete_with_formal_number: false,
             windows: BusinessWindows::default(),
+            registration_up_to: crate::workflow::RegistrationLevel::County,
         }
     }
 }

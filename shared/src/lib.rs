@@ -7,6 +7,7 @@
 pub mod account;
 pub mod api;
 pub mod api_config;
+pub mod api_registration;
 pub mod business_calendar;
 pub mod calendar;
 pub mod caps;

@@ -201,12 +201,43 @@ const ARBITER: Step = step(
     false,
 );
 
+/// The highest authority level that approves registrations (a province switch).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationLevel {
+    /// 区县核办即办结.
+    #[default]
+    County,
+    /// 区县、地市逐级核办.
+    City,
+    /// 区县、地市、省级逐级核办.
+    Province,
+}
+
+impl RegistrationLevel {
+    pub const ALL: [RegistrationLevel; 3] = [
+        RegistrationLevel::County,
+        RegistrationLevel::City,
+        RegistrationLevel::Province,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationLevel::County => "区县级",
+            RegistrationLevel::City => "地市级",
+            RegistrationLevel::Province => "省级",
+        }
+    }
+}
+
 /// The businesses that run through an approval chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "business")]
 pub enum Business {
-    /// 学籍注册 (在校生 / 小学新生 / 来华归国).
-    Registration,
+    /// 学籍注册 (在校生 / 小学新生 / 来华归国): the school leader, then every authority level up to
+    /// `up_to` (county, city or province), as the province configured — at least the county.
+    Registration { up_to: RegistrationLevel },
     /// 关键信息（受控字段）变更.
     KeyFieldChange,
     /// 非转学异动; `authority` = the province requires the authority's approval for this type
@@ -268,7 +299,7 @@ pub struct Chain {
 impl Business {
     pub fn label(self) -> &'static str {
         match self {
-            Business::Registration => "学籍注册",
+            Business::Registration { .. } => "学籍注册",
             Business::KeyFieldChange => "关键信息变更",
             Business::StatusChange { change, .. } => change.label(),
             Business::TransferWithinCounty => "县内转学",
@@ -285,9 +316,14 @@ impl Business {
     /// The business's chain.
     pub fn chain(self) -> Chain {
         let (steps, effect): (&'static [Step], Effect) = match self {
-            Business::Registration => {
-                (&[SCHOOL_LEADER, COUNTY, CITY, PROVINCE], Effect::Registered)
-            }
+            Business::Registration { up_to } => (
+                match up_to {
+                    RegistrationLevel::County => &[SCHOOL_LEADER, COUNTY],
+                    RegistrationLevel::City => &[SCHOOL_LEADER, COUNTY, CITY],
+                    RegistrationLevel::Province => &[SCHOOL_LEADER, COUNTY, CITY, PROVINCE],
+                },
+                Effect::Registered,
+            ),
             Business::KeyFieldChange => (&[SCHOOL_LEADER, COUNTY], Effect::FieldsChanged),
             Business::StatusChange { change, authority } => (
                 if authority {
@@ -572,7 +608,15 @@ impl Chain {
 /// Every business, for listings and tests (status changes with and without authority).
 pub fn all_businesses() -> Vec<Business> {
     let mut v = vec![
-        Business::Registration,
+        Business::Registration {
+            up_to: RegistrationLevel::County,
+        },
+        Business::Registration {
+            up_to: RegistrationLevel::City,
+        },
+        Business::Registration {
+            up_to: RegistrationLevel::Province,
+        },
         Business::KeyFieldChange,
         Business::TransferWithinCounty,
         Business::TransferAcrossCounties,
@@ -615,8 +659,36 @@ mod tests {
     }
 
     #[test]
+    fn registration_chain_follows_the_province_setting() {
+        let county = Business::Registration {
+            up_to: RegistrationLevel::County,
+        }
+        .chain();
+        assert_eq!(county.steps.len(), 2);
+        let s = county
+            .apply(State::START, SCHOOL_LEAD, Action::Approve)
+            .unwrap()
+            .to;
+        let t = county.apply(s, COUNTY_REG, Action::Approve).unwrap();
+        assert_eq!(
+            (t.to, t.effect),
+            (State::Completed, Some(Effect::Registered))
+        );
+        let city = Business::Registration {
+            up_to: RegistrationLevel::City,
+        }
+        .chain();
+        assert_eq!(city.steps.len(), 3);
+        assert_eq!(city.steps[2].position.level, Level::City);
+        assert_eq!(RegistrationLevel::default(), RegistrationLevel::County);
+    }
+
+    #[test]
     fn registration_runs_school_then_each_authority() {
-        let c = Business::Registration.chain();
+        let c = Business::Registration {
+            up_to: RegistrationLevel::Province,
+        }
+        .chain();
         assert_eq!(c.steps.len(), 4);
         let mut s = State::START;
         for a in [SCHOOL_LEAD, COUNTY_REG, CITY_REG] {
@@ -647,7 +719,10 @@ mod tests {
 
     #[test]
     fn wrong_actor_is_refused() {
-        let c = Business::Registration.chain();
+        let c = Business::Registration {
+            up_to: RegistrationLevel::Province,
+        }
+        .chain();
         let e = c
             .apply(State::START, COUNTY_REG, Action::Approve)
             .unwrap_err();

@@ -14,5 +14,7 @@ pub mod password_policies;
 pub mod problems;
 pub mod province_switches;
 pub mod refresh_tokens;
+pub mod request_actions;
+pub mod requests;
 pub mod student_numbers;
 pub mod students;

@@ -9,6 +9,7 @@ pub mod config;
 pub mod health;
 pub mod me;
 pub mod orgs;
+pub mod registrations;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -44,4 +45,7 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::verify))
         .routes(routes!(orgs::list, orgs::create))
         .routes(routes!(orgs::get, orgs::update))
+        .routes(routes!(registrations::submit, registrations::list))
+        .routes(routes!(registrations::get))
+        .routes(routes!(registrations::act))
 }

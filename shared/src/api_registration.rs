@@ -1,0 +1,165 @@
+//! Wire types of registration requests (学籍注册): submit, queues, approve / return / reject /
+//! withdraw / resubmit.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::OrgSummary;
+use crate::org::{Level, Role};
+use crate::record::StudentRecord;
+use crate::workflow::{Action, State};
+
+/// 注册类型.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationKind {
+    /// 在校生注册
+    InSchool,
+    /// 小学新生注册
+    Grade1,
+    /// 来华归国学生注册
+    Arrival,
+}
+
+impl RegistrationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationKind::InSchool => "in_school",
+            RegistrationKind::Grade1 => "grade1",
+            RegistrationKind::Arrival => "arrival",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::InSchool, Self::Grade1, Self::Arrival]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationKind::InSchool => "在校生注册",
+            RegistrationKind::Grade1 => "小学新生注册",
+            RegistrationKind::Arrival => "来华归国学生注册",
+        }
+    }
+}
+
+/// A school registrar submits one student's registration.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitRegistration {
+    pub kind: RegistrationKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub record: StudentRecord,
+}
+
+/// An action on a request by the actor of its current step (or the applicant).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestActionInput {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "approve"))]
+    pub action: Action,
+    /// Required when returning or rejecting.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The corrected record, when resubmitting a returned registration.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub record: Option<StudentRecord>,
+}
+
+impl RequestActionInput {
+    pub fn validate(&self) -> Vec<crate::api::FieldError> {
+        let mut f = Vec::new();
+        let reason = self.reason.as_deref().map(str::trim).unwrap_or_default();
+        if matches!(self.action, Action::Return | Action::Reject) && reason.is_empty() {
+            f.push(crate::api::FieldError::new(
+                "reason",
+                "退回或不通过时须填写原因",
+            ));
+        }
+        if reason.chars().count() > 500 {
+            f.push(crate::api::FieldError::new(
+                "reason",
+                "原因不能超过 500 个字",
+            ));
+        }
+        f
+    }
+}
+
+/// A possible duplicate found by the national check.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateCandidate {
+    /// `dup_with_id` (same ID anywhere in the country) or `dup_without_id` (same name, gender,
+    /// birth date).
+    pub kind: String,
+    pub student_number: String,
+    pub name: String,
+    pub school_name: String,
+}
+
+/// Who acts next.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextStep {
+    pub label: String,
+    pub level: Level,
+    pub role: Role,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRecord {
+    pub action: String,
+    pub action_label: String,
+    pub step_label: Option<String>,
+    pub actor_org_name: String,
+    pub reason: Option<String>,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// A registration request as its school and its approvers see it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegistrationInfo {
+    pub id: i64,
+    pub kind: RegistrationKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub state: State,
+    pub state_label: String,
+    pub school: OrgSummary,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub record: StudentRecord,
+    pub next: Option<NextStep>,
+    /// What the caller may do now.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub allowed_actions: Vec<Action>,
+    pub candidates: Vec<DuplicateCandidate>,
+    pub history: Vec<ActionRecord>,
+    /// Once completed: the student and its number (formal, or L with a problem record).
+    pub student_id: Option<i64>,
+    pub student_number: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One line of a queue.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationSummary {
+    pub id: i64,
+    pub kind: RegistrationKind,
+    pub state_label: String,
+    pub school_name: String,
+    pub name: String,
+    pub gender: String,
+    pub id_number: String,
+    pub has_candidates: bool,
+    pub awaiting_me: bool,
+    pub updated_at: String,
+}
