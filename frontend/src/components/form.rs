@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use xueji_shared::api::FieldError;
 
 use crate::api::ApiError;
+use crate::i18n::t;
 
 /// The message to show next to `field`, if any.
 ///
@@ -160,6 +161,16 @@ impl FormState {
         self.alert.try_set(Some(message));
     }
 
+    /// The message next to `field` as a signal, given the memo of the local problems.
+    pub fn error(
+        &self,
+        field: &'static str,
+        local: Memo<Vec<FieldError>>,
+    ) -> Signal<Option<String>> {
+        let form = *self;
+        Signal::derive(move || local.with(|l| form.message(field, l)))
+    }
+
     /// The message next to `field` given the current local problems (tracked).
     pub fn message(&self, field: &str, local: &[FieldError]) -> Option<String> {
         let submitted = self.submitted.get();
@@ -200,6 +211,193 @@ pub fn FormNotice(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVie
         message
             .get()
             .map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })
+    }
+}
+
+/// What a field shows and where its edits go: a `RwSignal<String>`, or a getter and a setter
+/// into a larger piece of state.
+#[derive(Clone, Copy)]
+pub struct Binding {
+    get: Signal<String>,
+    set: Callback<String>,
+}
+
+impl Binding {
+    pub fn new(
+        get: impl Fn() -> String + Send + Sync + 'static,
+        set: impl Fn(String) + Send + Sync + 'static,
+    ) -> Self {
+        Binding {
+            get: Signal::derive(get),
+            set: Callback::new(set),
+        }
+    }
+}
+
+impl From<RwSignal<String>> for Binding {
+    fn from(signal: RwSignal<String>) -> Self {
+        Binding {
+            get: signal.into(),
+            set: Callback::new(move |v| signal.set(v)),
+        }
+    }
+}
+
+/// `form-field`, plus an extra class when given.
+fn field_class(extra: Option<&'static str>) -> String {
+    match extra {
+        Some(c) => format!("form-field {c}"),
+        None => "form-field".to_owned(),
+    }
+}
+
+/// The `.form-label` of a field, marked （选填） when the field is optional.
+fn field_label(label: &'static str, optional: bool) -> impl IntoView {
+    let mark = optional.then(|| view! { " " <span class="optional">{t().common_optional}</span> });
+    view! { <span class="form-label">{label} {mark}</span> }
+}
+
+/// A labelled `<input class="input">` with its error: `<label class="form-field">`, the input
+/// `name=NAME`, and `.field-error[data-field=NAME]`. Editing it touches `NAME` in `form`.
+/// Children (hints) go between the input and the error.
+#[component]
+pub fn TextField(
+    /// The JSON field name: the input's `name=`, the error's `data-field`, the touched field.
+    name: &'static str,
+    label: &'static str,
+    #[prop(into)] value: Binding,
+    form: FormState,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional, into)] min: Option<String>,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    /// Marks the label （选填）.
+    #[prop(optional)]
+    optional: bool,
+    /// No auto-capitalisation or spell checking (user names, codes).
+    #[prop(optional)]
+    verbatim: bool,
+    /// An extra class on the `<label>`.
+    #[prop(optional)]
+    class: Option<&'static str>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <label class=field_class(class)>
+            {field_label(label, optional)}
+            <input
+                class="input"
+                type=input_type
+                name=name
+                inputmode=inputmode
+                autocomplete=autocomplete
+                autocapitalize=verbatim.then_some("none")
+                spellcheck=verbatim.then_some("false")
+                placeholder=placeholder
+                min=min
+                disabled=disabled
+                prop:value=move || value.get.get()
+                on:input=move |ev| {
+                    value.set.run(event_target_value(&ev));
+                    form.touch(name);
+                }
+            />
+            {children.map(|c| c())}
+            <FieldErrorText field=name message=error/>
+        </label>
+    }
+}
+
+/// A labelled `<select class="input" name=NAME>` with its error; the children are its options.
+/// A change passes the chosen value to `on_change`, then touches `NAME` in `form`.
+#[component]
+pub fn SelectField(
+    /// The JSON field name: the select's `name=`, the error's `data-field`, the touched field.
+    name: &'static str,
+    label: &'static str,
+    form: FormState,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(into)] on_change: Callback<String>,
+    /// The selected value, when the options alone do not keep it (`prop:value`).
+    #[prop(optional, into)]
+    value: Option<Signal<String>>,
+    children: Children,
+) -> impl IntoView {
+    let changed = move |ev: leptos::ev::Event| {
+        on_change.run(event_target_value(&ev));
+        form.touch(name);
+    };
+    let select = match value {
+        Some(value) => leptos::either::Either::Left(view! {
+            <select class="input" name=name prop:value=move || value.get() on:change=changed>
+                {children()}
+            </select>
+        }),
+        None => leptos::either::Either::Right(view! {
+            <select class="input" name=name on:change=changed>
+                {children()}
+            </select>
+        }),
+    };
+    view! {
+        <label class="form-field">
+            {field_label(label, false)}
+            {select}
+            <FieldErrorText field=name message=error/>
+        </label>
+    }
+}
+
+/// A labelled checkbox: `<label class="check-field"><input type="checkbox">…`.
+#[component]
+pub fn CheckField(
+    #[prop(into)] name: String,
+    label: &'static str,
+    #[prop(into)] checked: Signal<bool>,
+    #[prop(into)] on_change: Callback<bool>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional, into)] disabled: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <label class="check-field">
+            <input
+                type="checkbox"
+                name=name
+                value=value
+                disabled=disabled
+                prop:checked=checked
+                on:change=move |ev| on_change.run(event_target_checked(&ev))
+            />
+            <span>{label}</span>
+        </label>
+    }
+}
+
+/// The submit button of a form: disabled, and saying 正在保存…, while a request is in flight.
+#[component]
+pub fn SubmitButton(
+    form: FormState,
+    #[prop(optional)] id: Option<&'static str>,
+    /// Classes after `button button-primary`.
+    #[prop(optional)]
+    class: Option<&'static str>,
+    /// The label when idle (default 保存).
+    #[prop(optional)]
+    label: Option<&'static str>,
+) -> impl IntoView {
+    let s = t();
+    let label = label.unwrap_or(s.common_save);
+    let class = match class {
+        Some(c) => format!("button button-primary {c}"),
+        None => "button button-primary".to_owned(),
+    };
+    view! {
+        <button id=id class=class type="submit" disabled=move || form.pending.get()>
+            {move || if form.pending.get() { s.common_saving } else { label }}
+        </button>
     }
 }
 

@@ -10,7 +10,7 @@ use xueji_shared::api::{ChangePassword, FieldError};
 
 use crate::api::Api;
 use crate::auth::Session;
-use crate::components::form::{FieldErrorText, FormAlert, FormNotice, FormState};
+use crate::components::form::{FormAlert, FormNotice, FormState, SubmitButton, TextField};
 use crate::i18n::{fill, t};
 
 /// Every problem with the form: the shared rule the server runs (`ChangePassword::validate`:
@@ -63,8 +63,7 @@ pub fn PasswordPage() -> impl IntoView {
         policy
             .with(|p| password_problems(p, &username(), &current.get(), &new.get(), &confirm.get()))
     });
-    let err =
-        move |field: &'static str| Signal::derive(move || form.message(field, &problems.get()));
+    let err = move |field: &'static str| form.error(field, problems);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -101,31 +100,6 @@ pub fn PasswordPage() -> impl IntoView {
             &[("min", &policy.get().min_length.to_string())],
         )
     };
-    let input = move |name: &'static str,
-                      label: &'static str,
-                      autocomplete: &'static str,
-                      value: RwSignal<String>,
-                      hint_text: Option<Signal<String>>| {
-        view! {
-            <label class="form-field">
-                <span class="form-label">{label}</span>
-                <input
-                    class="input"
-                    type="password"
-                    name=name
-                    autocomplete=autocomplete
-                    prop:value=move || value.get()
-                    on:input=move |ev| {
-                        value.set(event_target_value(&ev));
-                        form.touch(name);
-                    }
-                />
-                {hint_text.map(|h| view! { <span class="form-hint">{h}</span> })}
-                <FieldErrorText field=name message=err(name)/>
-            </label>
-        }
-    };
-
     view! {
         <div class="page password-page" data-page="password">
             <h1 class="page-title">{s.password_title}</h1>
@@ -154,17 +128,41 @@ pub fn PasswordPage() -> impl IntoView {
                     readonly
                     prop:value=username
                 />
-                {input("current_password", s.password_current, "current-password", current, None)}
-                {input("new_password", s.password_new, "new-password", new, Some(Signal::derive(hint)))}
-                {input("confirm_password", s.password_confirm, "new-password", confirm, None)}
-                <button
-                    id="password-submit"
-                    class="button button-primary button-block"
-                    type="submit"
-                    disabled=move || form.pending.get()
+                <TextField
+                    name="current_password"
+                    label=s.password_current
+                    input_type="password"
+                    autocomplete="current-password"
+                    value=current
+                    form=form
+                    error=err("current_password")
+                />
+                <TextField
+                    name="new_password"
+                    label=s.password_new
+                    input_type="password"
+                    autocomplete="new-password"
+                    value=new
+                    form=form
+                    error=err("new_password")
                 >
-                    {move || if form.pending.get() { s.common_saving } else { s.password_submit }}
-                </button>
+                    <span class="form-hint">{hint}</span>
+                </TextField>
+                <TextField
+                    name="confirm_password"
+                    label=s.password_confirm
+                    input_type="password"
+                    autocomplete="new-password"
+                    value=confirm
+                    form=form
+                    error=err("confirm_password")
+                />
+                <SubmitButton
+                    form=form
+                    id="password-submit"
+                    class="button-block"
+                    label=s.password_submit
+                />
             </form>
         </div>
     }

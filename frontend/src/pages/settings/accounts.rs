@@ -16,7 +16,9 @@ use xueji_shared::api::{
 use xueji_shared::org::Role;
 
 use crate::api::Api;
-use crate::components::form::{conflict_on, FieldErrorText, FormAlert, FormNotice, FormState};
+use crate::components::form::{
+    conflict_on, FormAlert, FormNotice, FormState, SelectField, SubmitButton, TextField,
+};
 use crate::i18n::{fill, t};
 use crate::pages::settings::{current_role, now_millis, today, BackToSettings};
 
@@ -472,8 +474,7 @@ fn CreateForm(
         password: password.get(),
     };
     let problems = Memo::new(move |_| policy.with(|p| req().validate(p)));
-    let err =
-        move |field: &'static str| Signal::derive(move || form.message(field, &problems.get()));
+    let err = move |field: &'static str| form.error(field, problems);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -492,16 +493,6 @@ fn CreateForm(
         });
     };
 
-    let role_options = Role::ALL
-        .into_iter()
-        .map(|r| {
-            view! {
-                <option value=r.as_str() selected=move || role.get() == r>
-                    {r.label()}
-                </option>
-            }
-        })
-        .collect_view();
     let org_options = move || {
         orgs.get()
             .into_iter()
@@ -527,98 +518,86 @@ fn CreateForm(
             <div class="form-wide">
                 <FormAlert message=form.alert/>
             </div>
-            <label class="form-field">
-                <span class="form-label">{s.field_username}</span>
-                <input
-                    class="input"
-                    type="text"
-                    name="username"
-                    autocomplete="off"
-                    autocapitalize="none"
-                    spellcheck="false"
-                    prop:value=move || username.get()
-                    on:input=move |ev| {
-                        username.set(event_target_value(&ev));
-                        form.touch("username");
-                    }
-                />
-                <FieldErrorText field="username" message=err("username")/>
-            </label>
-            <label class="form-field">
-                <span class="form-label">{s.field_display_name}</span>
-                <input
-                    class="input"
-                    type="text"
-                    name="display_name"
-                    autocomplete="off"
-                    prop:value=move || display_name.get()
-                    on:input=move |ev| {
-                        display_name.set(event_target_value(&ev));
-                        form.touch("display_name");
-                    }
-                />
-                <FieldErrorText field="display_name" message=err("display_name")/>
-            </label>
-            <label class="form-field">
-                <span class="form-label">{s.field_role}</span>
-                <select
-                    class="input"
-                    name="role"
-                    on:change=move |ev| {
-                        if let Some(r) = Role::parse(&event_target_value(&ev)) {
-                            role.set(r);
-                        }
-                        form.touch("role");
-                    }
-                >
-                    {role_options}
-                </select>
-                <FieldErrorText field="role" message=err("role")/>
-            </label>
-            <label class="form-field">
-                <span class="form-label">{s.field_org_name}</span>
-                <select
-                    class="input"
-                    name="org_id"
-                    on:change=move |ev| {
-                        org_id.set(event_target_value(&ev).parse().ok());
-                        form.touch("org_id");
-                    }
-                >
-                    {org_options}
-                </select>
-                <FieldErrorText field="org_id" message=err("org_id")/>
-            </label>
-            <label class="form-field form-wide">
-                <span class="form-label">{s.account_field_password}</span>
-                <input
-                    class="input"
-                    type="password"
-                    name="password"
-                    autocomplete="new-password"
-                    prop:value=move || password.get()
-                    on:input=move |ev| {
-                        password.set(event_target_value(&ev));
-                        form.touch("password");
-                    }
-                />
+            <TextField
+                name="username"
+                label=s.field_username
+                autocomplete="off"
+                verbatim=true
+                value=username
+                form=form
+                error=err("username")
+            />
+            <TextField
+                name="display_name"
+                label=s.field_display_name
+                autocomplete="off"
+                value=display_name
+                form=form
+                error=err("display_name")
+            />
+            <RoleField role=role form=form error=err("role")/>
+            <SelectField
+                name="org_id"
+                label=s.field_org_name
+                form=form
+                error=err("org_id")
+                on_change=move |v: String| org_id.set(v.parse().ok())
+            >
+                {org_options}
+            </SelectField>
+            <TextField
+                name="password"
+                label=s.account_field_password
+                input_type="password"
+                autocomplete="new-password"
+                class="form-wide"
+                value=password
+                form=form
+                error=err("password")
+            >
                 <span class="form-hint">{hint}</span>
-                <FieldErrorText field="password" message=err("password")/>
-            </label>
+            </TextField>
             <div class="button-row form-wide">
-                <button
-                    id="account-form-submit"
-                    class="button button-primary"
-                    type="submit"
-                    disabled=move || form.pending.get()
-                >
-                    {move || if form.pending.get() { s.common_saving } else { s.common_save }}
-                </button>
+                <SubmitButton form=form id="account-form-submit"/>
                 <button class="button button-secondary" type="button" on:click=move |_| on_cancel.run(())>
                     {s.common_cancel}
                 </button>
             </div>
         </form>
+    }
+}
+
+/// The `role` select of the account forms.
+#[component]
+fn RoleField(
+    role: RwSignal<Role>,
+    form: FormState,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let options = Role::ALL
+        .into_iter()
+        .map(|r| {
+            view! {
+                <option value=r.as_str() selected=move || role.get() == r>
+                    {r.label()}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <SelectField
+            name="role"
+            label=t().field_role
+            form=form
+            error=error
+            on_change=move |v: String| {
+                if let Some(r) = Role::parse(&v) {
+                    role.set(r);
+                }
+            }
+        >
+            {options}
+        </SelectField>
     }
 }
 
@@ -628,9 +607,7 @@ fn SheetButtons(form: FormState, on_cancel: Callback<()>) -> impl IntoView {
     let s = t();
     view! {
         <div class="button-row">
-            <button class="button button-primary" type="submit" data-submit="" disabled=move || form.pending.get()>
-                {move || if form.pending.get() { s.common_saving } else { s.common_save }}
-            </button>
+            <SubmitButton form=form attr:data-submit=""/>
             <button class="button button-secondary" type="button" on:click=move |_| on_cancel.run(())>
                 {s.common_cancel}
             </button>
@@ -655,8 +632,7 @@ fn EditForm(
         Ok(()) => Vec::new(),
         Err(m) => vec![FieldError::new("display_name", m)],
     });
-    let err =
-        move |field: &'static str| Signal::derive(move || form.message(field, &problems.get()));
+    let err = move |field: &'static str| form.error(field, problems);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if !form.begin(&problems.get_untracked()) {
@@ -677,50 +653,18 @@ fn EditForm(
             }
         });
     };
-    let role_options = Role::ALL
-        .into_iter()
-        .map(|r| {
-            view! {
-                <option value=r.as_str() selected=move || role.get() == r>
-                    {r.label()}
-                </option>
-            }
-        })
-        .collect_view();
     view! {
         <form id="account-edit-form" class="sheet-form" on:submit=on_submit novalidate>
             <h2 class="card-title">{fill(s.account_edit_title, &[("username", &account.username)])}</h2>
             <FormAlert message=form.alert/>
-            <label class="form-field">
-                <span class="form-label">{s.field_display_name}</span>
-                <input
-                    class="input"
-                    type="text"
-                    name="display_name"
-                    prop:value=move || display_name.get()
-                    on:input=move |ev| {
-                        display_name.set(event_target_value(&ev));
-                        form.touch("display_name");
-                    }
-                />
-                <FieldErrorText field="display_name" message=err("display_name")/>
-            </label>
-            <label class="form-field">
-                <span class="form-label">{s.field_role}</span>
-                <select
-                    class="input"
-                    name="role"
-                    on:change=move |ev| {
-                        if let Some(r) = Role::parse(&event_target_value(&ev)) {
-                            role.set(r);
-                        }
-                        form.touch("role");
-                    }
-                >
-                    {role_options}
-                </select>
-                <FieldErrorText field="role" message=err("role")/>
-            </label>
+            <TextField
+                name="display_name"
+                label=s.field_display_name
+                value=display_name
+                form=form
+                error=err("display_name")
+            />
+            <RoleField role=role form=form error=err("role")/>
             <SheetButtons form=form on_cancel=on_cancel/>
         </form>
     }
@@ -743,8 +687,7 @@ fn ResetForm(
     let problems = Memo::new(move |_| {
         policy.with(|p| p.check_password("new_password", &new_password.get(), &username))
     });
-    let err =
-        move |field: &'static str| Signal::derive(move || form.message(field, &problems.get()));
+    let err = move |field: &'static str| form.error(field, problems);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if !form.begin(&problems.get_untracked()) {
@@ -774,22 +717,17 @@ fn ResetForm(
             <h2 class="card-title">{fill(s.account_reset_title, &[("username", &account.username)])}</h2>
             <p class="hint">{s.account_reset_hint}</p>
             <FormAlert message=form.alert/>
-            <label class="form-field">
-                <span class="form-label">{s.account_new_password}</span>
-                <input
-                    class="input"
-                    type="password"
-                    name="new_password"
-                    autocomplete="new-password"
-                    prop:value=move || new_password.get()
-                    on:input=move |ev| {
-                        new_password.set(event_target_value(&ev));
-                        form.touch("new_password");
-                    }
-                />
+            <TextField
+                name="new_password"
+                label=s.account_new_password
+                input_type="password"
+                autocomplete="new-password"
+                value=new_password
+                form=form
+                error=err("new_password")
+            >
                 <span class="form-hint">{hint}</span>
-                <FieldErrorText field="new_password" message=err("new_password")/>
-            </label>
+            </TextField>
             <SheetButtons form=form on_cancel=on_cancel/>
         </form>
     }
@@ -812,8 +750,7 @@ fn LoanForm(
     let today = today();
     let problems =
         Memo::new(move |_| loan_problems(&lent_to.get(), &reason.get(), &until.get(), today));
-    let err =
-        move |field: &'static str| Signal::derive(move || form.message(field, &problems.get()));
+    let err = move |field: &'static str| form.error(field, problems);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if !form.begin(&problems.get_untracked()) {
@@ -849,48 +786,37 @@ fn LoanForm(
         );
         view! { <p class="hint loan-current">{text}</p> }
     });
-    let text_field = move |name: &'static str, label: &'static str, value: RwSignal<String>| {
-        view! {
-            <label class="form-field">
-                <span class="form-label">{label}</span>
-                <input
-                    class="input"
-                    type="text"
-                    name=name
-                    autocomplete="off"
-                    prop:value=move || value.get()
-                    on:input=move |ev| {
-                        value.set(event_target_value(&ev));
-                        form.touch(name);
-                    }
-                />
-                <FieldErrorText field=name message=err(name)/>
-            </label>
-        }
-    };
     view! {
         <form id="loan-form" class="sheet-form" on:submit=on_submit novalidate>
             <h2 class="card-title">{fill(s.account_loan_title, &[("username", &account.username)])}</h2>
             <p class="hint">{s.account_loan_hint}</p>
             {current}
             <FormAlert message=form.alert/>
-            {text_field("lent_to", s.account_loan_lent_to, lent_to)}
-            {text_field("reason", s.account_loan_reason, reason)}
-            <label class="form-field">
-                <span class="form-label">{s.account_loan_until}</span>
-                <input
-                    class="input"
-                    type="date"
-                    name="until"
-                    min=today.to_string()
-                    prop:value=move || until.get()
-                    on:input=move |ev| {
-                        until.set(event_target_value(&ev));
-                        form.touch("until");
-                    }
-                />
-                <FieldErrorText field="until" message=err("until")/>
-            </label>
+            <TextField
+                name="lent_to"
+                label=s.account_loan_lent_to
+                autocomplete="off"
+                value=lent_to
+                form=form
+                error=err("lent_to")
+            />
+            <TextField
+                name="reason"
+                label=s.account_loan_reason
+                autocomplete="off"
+                value=reason
+                form=form
+                error=err("reason")
+            />
+            <TextField
+                name="until"
+                label=s.account_loan_until
+                input_type="date"
+                min=today.to_string()
+                value=until
+                form=form
+                error=err("until")
+            />
             <SheetButtons form=form on_cancel=on_cancel/>
         </form>
     }

@@ -14,7 +14,7 @@ use xueji_shared::api_config::{
 };
 
 use crate::api::Api;
-use crate::components::form::{FieldErrorText, FormAlert, FormNotice, FormState};
+use crate::components::form::{FieldErrorText, FormAlert, FormNotice, FormState, SubmitButton};
 use crate::i18n::{fill, t};
 use crate::pages::settings::{today, BackToSettings};
 
@@ -346,8 +346,8 @@ pub fn CalendarPage() -> impl IntoView {
         let above_note = (source == CalendarSource::Province)
             .then(|| view! { <p class="form-hint">{s.cal_national_read_only}</p> });
         let (min, max) = (format!("{}-01-01", v.year), format!("{}-12-31", v.year));
-        let days_err = Signal::derive(move || form.message("days", &local.get()));
-        let year_err = Signal::derive(move || form.message("year", &local.get()));
+        let days_err = form.error("days", local);
+        let year_err = form.error("year", local);
         Some(
             view! {
                 <form
@@ -388,13 +388,7 @@ pub fn CalendarPage() -> impl IntoView {
                         >
                             {s.cal_add}
                         </button>
-                        <button
-                            class="button button-primary"
-                            type="submit"
-                            disabled=move || form.pending.get()
-                        >
-                            {move || if form.pending.get() { s.cfg_saving } else { s.cfg_save }}
-                        </button>
+                        <SubmitButton form=form/>
                     </div>
                 </form>
             }

@@ -10,7 +10,9 @@ use xueji_shared::api_config::{CapsView, StageCaps, UpdateCap};
 use xueji_shared::org::Level;
 
 use crate::api::Api;
-use crate::components::form::{FieldErrorText, FormAlert, FormNotice, FormState};
+use crate::components::form::{
+    CheckField, FormAlert, FormNotice, FormState, SubmitButton, TextField,
+};
 use crate::i18n::{fill, t};
 use crate::pages::settings::config_util::{me, parse_opt, set_by};
 use crate::pages::settings::BackToSettings;
@@ -176,7 +178,7 @@ fn StageCard(
         let locked = RwSignal::new(own.locked);
         let sc2 = sc.clone();
         let local = Memo::new(move |_| cap_problems(&sc2, level, &text.get(), locked.get()));
-        let err = move |f: &'static str| Signal::derive(move || form.message(f, &local.get()));
+        let err = move |field: &'static str| form.error(field, local);
         let on_submit = move |ev: SubmitEvent| {
             ev.prevent_default();
             if !form.begin(&local.get_untracked()) {
@@ -202,44 +204,29 @@ fn StageCard(
         view! {
             <form class="cap-form" on:submit=on_submit novalidate>
                 <FormAlert message=form.alert/>
-                <label class="form-field">
-                    <span class="form-label">{s.caps_cap_label}</span>
-                    <input
-                        class="input"
-                        type="text"
-                        name="cap"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        placeholder=s.caps_cap_placeholder
-                        prop:value=move || text.get()
-                        on:input=move |ev| {
-                            text.set(event_target_value(&ev));
-                            form.touch("cap");
-                        }
-                    />
+                <TextField
+                    name="cap"
+                    label=s.caps_cap_label
+                    inputmode="numeric"
+                    autocomplete="off"
+                    placeholder=s.caps_cap_placeholder
+                    value=text
+                    form=form
+                    error=err("cap")
+                >
                     {limit.clone().map(|l| view! { <span class="form-hint">{l}</span> })}
-                    <FieldErrorText field="cap" message=err("cap")/>
-                </label>
-                <label class="check-field">
-                    <input
-                        type="checkbox"
-                        name="locked"
-                        prop:checked=move || locked.get()
-                        on:change=move |ev| {
-                            locked.set(event_target_checked(&ev));
-                            form.touch("locked");
-                        }
-                    />
-                    <span>{s.caps_lock_label}</span>
-                </label>
+                </TextField>
+                <CheckField
+                    name="locked"
+                    label=s.caps_lock_label
+                    checked=locked
+                    on_change=move |on: bool| {
+                        locked.set(on);
+                        form.touch("locked");
+                    }
+                />
                 <div class="button-row">
-                    <button
-                        class="button button-primary"
-                        type="submit"
-                        disabled=move || form.pending.get()
-                    >
-                        {move || if form.pending.get() { s.cfg_saving } else { s.cfg_save }}
-                    </button>
+                    <SubmitButton form=form/>
                 </div>
             </form>
         }

@@ -15,7 +15,9 @@ use xueji_shared::org::{Level, Role, SchoolKind};
 use xueji_shared::stage::{Grade, Stage};
 
 use crate::api::Api;
-use crate::components::form::{conflict_on, FieldErrorText, FormAlert, FormNotice, FormState};
+use crate::components::form::{
+    conflict_on, Binding, FormAlert, FormNotice, FormState, SelectField, SubmitButton, TextField,
+};
 use crate::i18n::{fill, t};
 use crate::pages::settings::caps::effective_text;
 use crate::pages::settings::config_util::me;
@@ -446,10 +448,13 @@ fn ClassForm(
         caps.with(|c| effective_for(c.as_ref(), stage))
     });
     let local = Memo::new(move |_| input.with(|i| i.problems(kind, effective.get())));
-    let err = move |f: &'static str| Signal::derive(move || form.message(f, &local.get()));
-    let edit = move |field: &'static str, f: &dyn Fn(&mut ClassInput)| {
-        input.update(|i| f(i));
-        form.touch(field);
+    let err = move |field: &'static str| form.error(field, local);
+    // A text box bound to one field of the input.
+    let text = move |get: fn(&ClassInput) -> String, set: fn(&mut ClassInput, String)| {
+        Binding::new(
+            move || input.with(get),
+            move |v| input.update(|i| set(i, v)),
+        )
     };
 
     let on_submit = move |ev: SubmitEvent| {
@@ -513,105 +518,71 @@ fn ClassForm(
             <h2 class="card-title">{title}</h2>
             <FormAlert message=form.alert/>
             <div class="config-row">
-                <label class="form-field">
-                    <span class="form-label">{s.cls_stage}</span>
-                    <select
-                        class="input"
-                        name="stage"
-                        prop:value=move || input.with(|i| i.stage.as_str())
-                        on:change=move |ev| {
-                            if let Some(stage) = Stage::parse(&event_target_value(&ev)) {
-                                let valid = grades(kind, stage);
-                                edit(
-                                    "stage",
-                                    &|i| {
-                                        i.stage = stage;
-                                        if !valid.contains(&i.grade) {
-                                            i.grade = 1;
-                                        }
-                                    },
-                                );
-                            }
+                <SelectField
+                    name="stage"
+                    label=s.cls_stage
+                    form=form
+                    error=err("stage")
+                    value=move || input.with(|i| i.stage.as_str().to_owned())
+                    on_change=move |v: String| {
+                        if let Some(stage) = Stage::parse(&v) {
+                            let valid = grades(kind, stage);
+                            input.update(|i| {
+                                i.stage = stage;
+                                if !valid.contains(&i.grade) {
+                                    i.grade = 1;
+                                }
+                            });
                         }
-                    >
-                        {stage_options}
-                    </select>
-                    <FieldErrorText field="stage" message=err("stage")/>
-                </label>
-                <label class="form-field">
-                    <span class="form-label">{s.cls_grade}</span>
-                    <select
-                        class="input"
-                        name="grade"
-                        prop:value=move || input.with(|i| i.grade.to_string())
-                        on:change=move |ev| {
-                            if let Ok(g) = event_target_value(&ev).parse::<u8>() {
-                                edit("grade", &|i| i.grade = g);
-                            }
-                        }
-                    >
-                        {grade_options}
-                    </select>
-                    <FieldErrorText field="grade" message=err("grade")/>
-                </label>
-            </div>
-            <label class="form-field">
-                <span class="form-label">{s.cls_name}</span>
-                <input
-                    class="input"
-                    type="text"
-                    name="name"
-                    autocomplete="off"
-                    prop:value=move || input.with(|i| i.name.clone())
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        edit("name", &|i| i.name = v.clone());
                     }
-                />
-                <FieldErrorText field="name" message=err("name")/>
-            </label>
-            <label class="form-field">
-                <span class="form-label">
-                    {s.cls_head_teacher} " " <span class="optional">{s.common_optional}</span>
-                </span>
-                <input
-                    class="input"
-                    type="text"
-                    name="head_teacher"
-                    autocomplete="off"
-                    prop:value=move || input.with(|i| i.head_teacher.clone())
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        edit("head_teacher", &|i| i.head_teacher = v.clone());
-                    }
-                />
-                <FieldErrorText field="head_teacher" message=err("head_teacher")/>
-            </label>
-            <label class="form-field">
-                <span class="form-label">{s.cls_capacity}</span>
-                <input
-                    class="input"
-                    type="text"
-                    name="capacity"
-                    inputmode="numeric"
-                    autocomplete="off"
-                    prop:value=move || input.with(|i| i.capacity.clone())
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        edit("capacity", &|i| i.capacity = v.clone());
-                    }
-                />
-                {cap_hint}
-                <FieldErrorText field="capacity" message=err("capacity")/>
-            </label>
-            <div class="button-row">
-                <button
-                    class="button button-primary"
-                    type="submit"
-                    disabled=move || form.pending.get()
                 >
-                    {move || if form.pending.get() { s.cfg_saving } else { s.cfg_save }}
-                </button>
+                    {stage_options}
+                </SelectField>
+                <SelectField
+                    name="grade"
+                    label=s.cls_grade
+                    form=form
+                    error=err("grade")
+                    value=move || input.with(|i| i.grade.to_string())
+                    on_change=move |v: String| {
+                        if let Ok(g) = v.parse::<u8>() {
+                            input.update(|i| i.grade = g);
+                        }
+                    }
+                >
+                    {grade_options}
+                </SelectField>
+            </div>
+            <TextField
+                name="name"
+                label=s.cls_name
+                autocomplete="off"
+                value=text(|i| i.name.clone(), |i, v| i.name = v)
+                form=form
+                error=err("name")
+            />
+            <TextField
+                name="head_teacher"
+                label=s.cls_head_teacher
+                optional=true
+                autocomplete="off"
+                value=text(|i| i.head_teacher.clone(), |i, v| i.head_teacher = v)
+                form=form
+                error=err("head_teacher")
+            />
+            <TextField
+                name="capacity"
+                label=s.cls_capacity
+                inputmode="numeric"
+                autocomplete="off"
+                value=text(|i| i.capacity.clone(), |i, v| i.capacity = v)
+                form=form
+                error=err("capacity")
+            >
+                {cap_hint}
+            </TextField>
+            <div class="button-row">
+                <SubmitButton form=form/>
                 <button
                     class="button button-secondary"
                     type="button"

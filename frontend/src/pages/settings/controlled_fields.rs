@@ -11,7 +11,9 @@ use xueji_shared::api_config::{field_label, ControlledFieldsView, UpdateControll
 use xueji_shared::record::FIELDS;
 
 use crate::api::Api;
-use crate::components::form::{FieldErrorText, FormAlert, FormNotice, FormState};
+use crate::components::form::{
+    CheckField, FieldErrorText, FormAlert, FormNotice, FormState, SubmitButton,
+};
 use crate::i18n::t;
 use crate::pages::settings::config_util::{me, set_by};
 use crate::pages::settings::BackToSettings;
@@ -58,7 +60,7 @@ pub fn ControlledFieldsPage() -> impl IntoView {
         .validate(l),
         None => vec![],
     });
-    let err = Signal::derive(move || form.message("fields", &local.get()));
+    let err = form.error("fields", local);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(id) = org_id else { return };
@@ -103,26 +105,22 @@ pub fn ControlledFieldsPage() -> impl IntoView {
                 .map(|f| {
                     let name = f.field;
                     view! {
-                        <label class="check-field">
-                            <input
-                                type="checkbox"
-                                name="fields"
-                                value=name
-                                prop:checked=move || chosen.with(|c| c.contains(name))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    chosen.update(|c| {
-                                        if on {
-                                            c.insert(name.to_owned());
-                                        } else {
-                                            c.remove(name);
-                                        }
-                                    });
-                                    form.touch("fields");
-                                }
-                            />
-                            <span>{f.label}</span>
-                        </label>
+                        <CheckField
+                            name="fields"
+                            value=name
+                            label=f.label
+                            checked=move || chosen.with(|c| c.contains(name))
+                            on_change=move |on: bool| {
+                                chosen.update(|c| {
+                                    if on {
+                                        c.insert(name.to_owned());
+                                    } else {
+                                        c.remove(name);
+                                    }
+                                });
+                                form.touch("fields");
+                            }
+                        />
                     }
                 })
                 .collect_view();
@@ -133,13 +131,7 @@ pub fn ControlledFieldsPage() -> impl IntoView {
                     <div class="check-grid">{boxes}</div>
                     <FieldErrorText field="fields" message=err/>
                     <div class="button-row">
-                        <button
-                            class="button button-primary"
-                            type="submit"
-                            disabled=move || form.pending.get()
-                        >
-                            {move || if form.pending.get() { s.cfg_saving } else { s.cfg_save }}
-                        </button>
+                        <SubmitButton form=form/>
                     </div>
                 </form>
             }

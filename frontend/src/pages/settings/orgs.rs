@@ -12,7 +12,9 @@ use xueji_shared::org::{Level, Role, SchoolKind};
 
 use crate::api::Api;
 use crate::auth::Session;
-use crate::components::form::{conflict_on, FieldErrorText, FormAlert, FormNotice, FormState};
+use crate::components::form::{
+    conflict_on, FormAlert, FormNotice, FormState, SelectField, SubmitButton, TextField,
+};
 use crate::i18n::{fill, t};
 use crate::pages::settings::BackToSettings;
 
@@ -605,8 +607,7 @@ fn OrgForm(
             Some(_) => update_req().validate(level),
         }
     });
-    let err =
-        move |field: &'static str| Signal::derive(move || form.message(field, &problems.get()));
+    let err = move |field: &'static str| form.error(field, problems);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -655,86 +656,48 @@ fn OrgForm(
         <form id="org-form" class="card form-card" on:submit=on_submit novalidate>
             <h2 class="card-title">{title}</h2>
             <FormAlert message=form.alert/>
-            <label class="form-field">
-                <span class="form-label">{s.org_field_code}</span>
-                <input
-                    class="input"
-                    type="text"
-                    name="code"
-                    inputmode="numeric"
-                    autocomplete="off"
-                    disabled=edit_id.is_some()
-                    placeholder=code_hint
-                    prop:value=move || code.get()
-                    on:input=move |ev| {
-                        code.set(event_target_value(&ev));
-                        form.touch("code");
-                    }
-                />
+            <TextField
+                name="code"
+                label=s.org_field_code
+                inputmode="numeric"
+                autocomplete="off"
+                disabled=edit_id.is_some()
+                placeholder=code_hint
+                value=code
+                form=form
+                error=err("code")
+            >
                 <span class="form-hint">{code_hint}</span>
-                <FieldErrorText field="code" message=err("code")/>
-            </label>
-            <label class="form-field">
-                <span class="form-label">{s.org_field_name}</span>
-                <input
-                    class="input"
-                    type="text"
-                    name="name"
-                    autocomplete="off"
-                    prop:value=move || name.get()
-                    on:input=move |ev| {
-                        name.set(event_target_value(&ev));
-                        form.touch("name");
-                    }
-                />
-                <FieldErrorText field="name" message=err("name")/>
-            </label>
+            </TextField>
+            <TextField name="name" label=s.org_field_name autocomplete="off" value=name form=form error=err("name")/>
             {is_school
                 .then(|| {
                     view! {
-                        <label class="form-field">
-                            <span class="form-label">{s.org_field_kind}</span>
-                            <select
-                                class="input"
-                                name="school_kind"
-                                on:change=move |ev| {
-                                    kind.set(event_target_value(&ev));
-                                    form.touch("school_kind");
-                                }
-                            >
-                                <option value="" selected=move || kind.get().is_empty()>
-                                    {s.org_field_kind_placeholder}
-                                </option>
-                                {kind_options}
-                            </select>
-                            <FieldErrorText field="school_kind" message=err("school_kind")/>
-                        </label>
+                        <SelectField
+                            name="school_kind"
+                            label=s.org_field_kind
+                            form=form
+                            error=err("school_kind")
+                            on_change=move |v: String| kind.set(v)
+                        >
+                            <option value="" selected=move || kind.get().is_empty()>
+                                {s.org_field_kind_placeholder}
+                            </option>
+                            {kind_options}
+                        </SelectField>
                     }
                 })}
-            <label class="form-field">
-                <span class="form-label">{s.org_field_address} <span class="optional">{s.common_optional}</span></span>
-                <input
-                    class="input"
-                    type="text"
-                    name="address"
-                    autocomplete="off"
-                    prop:value=move || address.get()
-                    on:input=move |ev| {
-                        address.set(event_target_value(&ev));
-                        form.touch("address");
-                    }
-                />
-                <FieldErrorText field="address" message=err("address")/>
-            </label>
+            <TextField
+                name="address"
+                label=s.org_field_address
+                optional=true
+                autocomplete="off"
+                value=address
+                form=form
+                error=err("address")
+            />
             <div class="button-row">
-                <button
-                    id="org-form-submit"
-                    class="button button-primary"
-                    type="submit"
-                    disabled=move || form.pending.get()
-                >
-                    {move || if form.pending.get() { s.common_saving } else { s.common_save }}
-                </button>
+                <SubmitButton form=form id="org-form-submit"/>
                 <button class="button button-secondary" type="button" on:click=move |_| on_cancel.run(())>
                     {s.common_cancel}
                 </button>

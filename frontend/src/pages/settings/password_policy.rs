@@ -9,7 +9,7 @@ use xueji_shared::api::FieldError;
 use xueji_shared::api_config::PasswordPolicyView;
 
 use crate::api::Api;
-use crate::components::form::{FieldErrorText, FormAlert, FormNotice, FormState};
+use crate::components::form::{Binding, FormAlert, FormNotice, FormState, SubmitButton, TextField};
 use crate::i18n::t;
 use crate::pages::settings::config_util::parse_num;
 use crate::pages::settings::BackToSettings;
@@ -78,7 +78,7 @@ pub fn PasswordPolicyPage() -> impl IntoView {
         }
     });
     let local = Memo::new(move |_| policy_from(&texts.get()).err().unwrap_or_default());
-    let err = move |f: &'static str| Signal::derive(move || form.message(f, &local.get()));
+    let err = move |field: &'static str| form.error(field, local);
     let editable = move || data.with(|d| d.as_ref().is_some_and(|d| d.editable));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -109,24 +109,19 @@ pub fn PasswordPolicyPage() -> impl IntoView {
     let inputs = (0..4)
         .map(|i| {
             view! {
-                <label class="form-field">
-                    <span class="form-label">{labels[i]}</span>
-                    <input
-                        class="input"
-                        type="text"
-                        inputmode="numeric"
-                        name=FIELDS[i]
-                        autocomplete="off"
-                        disabled=move || !editable()
-                        prop:value=move || texts.with(|t| t[i].clone())
-                        on:input=move |ev| {
-                            let v = event_target_value(&ev);
-                            texts.update(|t| t[i] = v);
-                            form.touch(FIELDS[i]);
-                        }
-                    />
-                    <FieldErrorText field=FIELDS[i] message=err(FIELDS[i])/>
-                </label>
+                <TextField
+                    name=FIELDS[i]
+                    label=labels[i]
+                    inputmode="numeric"
+                    autocomplete="off"
+                    disabled=Signal::derive(move || !editable())
+                    value=Binding::new(
+                        move || texts.with(|t| t[i].clone()),
+                        move |v| texts.update(|t| t[i] = v),
+                    )
+                    form=form
+                    error=err(FIELDS[i])
+                />
             }
         })
         .collect_view();
@@ -150,13 +145,7 @@ pub fn PasswordPolicyPage() -> impl IntoView {
                 {inputs}
                 <Show when=editable>
                     <div class="button-row">
-                        <button
-                            class="button button-primary"
-                            type="submit"
-                            disabled=move || form.pending.get()
-                        >
-                            {move || if form.pending.get() { s.cfg_saving } else { s.cfg_save }}
-                        </button>
+                        <SubmitButton form=form/>
                     </div>
                 </Show>
             </form>

@@ -13,7 +13,9 @@ use xueji_shared::api_config::{BusinessWindows, DateWindow, ProvinceSwitches, Sw
 use xueji_shared::stage::{Stage, StatusChange};
 
 use crate::api::Api;
-use crate::components::form::{FieldErrorText, FormAlert, FormNotice, FormState};
+use crate::components::form::{
+    Binding, CheckField, FieldErrorText, FormAlert, FormNotice, FormState, SubmitButton, TextField,
+};
 use crate::i18n::t;
 use crate::pages::settings::config_util::parse_num;
 use crate::pages::settings::BackToSettings;
@@ -130,7 +132,7 @@ pub fn SwitchesPage() -> impl IntoView {
     let editable = move || data.with(|d| d.as_ref().is_some_and(|d| d.editable));
     let local =
         Memo::new(move |_| current.with(|c| texts.with(|t| build(c, t).err().unwrap_or_default())));
-    let err = move |f: &'static str| Signal::derive(move || form.message(f, &local.get()));
+    let err = move |field: &'static str| form.error(field, local);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if !form.begin(&local.get_untracked()) {
@@ -169,46 +171,36 @@ pub fn SwitchesPage() -> impl IntoView {
                       get: fn(&ProvinceSwitches) -> bool,
                       set: fn(&mut ProvinceSwitches, bool)| {
         view! {
-            <label class="check-field">
-                <input
-                    type="checkbox"
-                    name=name
-                    disabled=move || !editable()
-                    prop:checked=move || current.with(get)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        current.update(|c| set(c, on));
-                    }
-                />
-                <span>{label}</span>
-            </label>
+            <CheckField
+                name=name
+                label=label
+                disabled=Signal::derive(move || !editable())
+                checked=move || current.with(get)
+                on_change=move |on: bool| current.update(|c| set(c, on))
+            />
         }
     };
     // A status change in one stage's set (or the authority-approval set).
     let change_box = move |key: &'static str, change: StatusChange| {
         view! {
-            <label class="check-field">
-                <input
-                    type="checkbox"
-                    name=format!("status_changes.{key}")
-                    value=format!("{change:?}")
-                    disabled=move || !editable()
-                    prop:checked=move || current.with(|c| change_set(&mut c.clone(), key).contains(&change))
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        current.update(|c| {
-                            let set = change_set(c, key);
-                            if on {
-                                set.insert(change);
-                            } else {
-                                set.remove(&change);
-                            }
-                        });
-                        form.touch(&format!("status_changes.{key}"));
-                    }
-                />
-                <span>{change.label()}</span>
-            </label>
+            <CheckField
+                name=format!("status_changes.{key}")
+                value=format!("{change:?}")
+                label=change.label()
+                disabled=Signal::derive(move || !editable())
+                checked=move || current.with(|c| change_set(&mut c.clone(), key).contains(&change))
+                on_change=move |on: bool| {
+                    current.update(|c| {
+                        let set = change_set(c, key);
+                        if on {
+                            set.insert(change);
+                        } else {
+                            set.remove(&change);
+                        }
+                    });
+                    form.touch(&format!("status_changes.{key}"));
+                }
+            />
         }
     };
     let stages = Stage::ALL
@@ -240,24 +232,16 @@ pub fn SwitchesPage() -> impl IntoView {
                        get: fn(&Texts) -> String,
                        set: fn(&mut Texts, String)| {
         view! {
-            <label class="form-field">
-                <span class="form-label">{label}</span>
-                <input
-                    class="input"
-                    type="text"
-                    inputmode="numeric"
-                    name=field
-                    autocomplete="off"
-                    disabled=move || !editable()
-                    prop:value=move || texts.with(get)
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        texts.update(|t| set(t, v));
-                        form.touch(field);
-                    }
-                />
-                <FieldErrorText field=field message=err(field)/>
-            </label>
+            <TextField
+                name=field
+                label=label
+                inputmode="numeric"
+                autocomplete="off"
+                disabled=Signal::derive(move || !editable())
+                value=Binding::new(move || texts.with(get), move |v| texts.update(|t| set(t, v)))
+                form=form
+                error=err(field)
+            />
         }
     };
     let windows = ProvinceSwitches::default()
@@ -370,13 +354,7 @@ pub fn SwitchesPage() -> impl IntoView {
                 </section>
                 <Show when=editable>
                     <div class="button-row">
-                        <button
-                            class="button button-primary"
-                            type="submit"
-                            disabled=move || form.pending.get()
-                        >
-                            {move || if form.pending.get() { s.cfg_saving } else { s.cfg_save }}
-                        </button>
+                        <SubmitButton form=form/>
                     </div>
                 </Show>
             </form>
