@@ -40,6 +40,7 @@ struct World {
     classes: HashMap<i64, i64>,  // school id → one of its classes
     switches: Value,             // the province's current switches, to PUT back
     requests: HashMap<i64, i64>, // school id → a registration request pending at the school leader
+    students: HashMap<i64, i64>, // school id → a registered student
 }
 
 impl World {
@@ -120,8 +121,35 @@ async fn world(app: &TestApp) -> World {
         let school_id = rows.iter().find(|o| o.code == code).expect("school").id;
         requests.insert(school_id, r.body["id"].as_i64().expect("id"));
     }
+    let mut students = HashMap::new();
+    for (n, code) in ["3330106001", "3330203001"].into_iter().enumerate() {
+        let school = organisations::Entity::find()
+            .filter(organisations::Column::Code.eq(code))
+            .one(app.db())
+            .await
+            .expect("q")
+            .expect("school");
+        let spec = xueji_backend::synth::SynthSpec::new(
+            950 + n as u64,
+            1,
+            330106,
+            xueji_backend::clock::today(),
+        );
+        let record = xueji_backend::synth::generate(spec)
+            .expect("synth")
+            .remove(0);
+        let mut rules = xueji_shared::record::RecordRules::new(xueji_backend::clock::today());
+        rules.school_stages = vec![xueji_shared::stage::Stage::Primary];
+        let tx = app.state.begin_write().await.expect("tx");
+        let out = xueji_backend::registration::register(&*tx, &school, &record, &rules)
+            .await
+            .expect("register");
+        tx.commit().await.expect("commit");
+        students.insert(school.id, out.student().id);
+    }
     World {
         classes,
+        students,
         requests,
         switches,
         orgs: rows
@@ -306,6 +334,17 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
                 StatusCode::OK
             } else {
                 StatusCode::FORBIDDEN
+            },
+        },
+        Case {
+            name: "students",
+            method: Method::GET,
+            path: "/api/v1/students?per_page=200".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
             },
         },
         Case {
@@ -496,6 +535,20 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
             } else {
                 StatusCode::OK
             };
+            if let Some(student) = w.students.get(&school.id) {
+                let business_read = if admin {
+                    StatusCode::FORBIDDEN
+                } else {
+                    read(inside)
+                };
+                out.push(Case {
+                    name: "student card",
+                    method: Method::GET,
+                    path: format!("/api/v1/students/{student}"),
+                    body: None,
+                    expect: business_read,
+                });
+            }
             if let Some(req) = w.requests.get(&school.id) {
                 let business_read = if admin {
                     StatusCode::FORBIDDEN

@@ -8,6 +8,7 @@ pub mod account;
 pub mod api;
 pub mod api_config;
 pub mod api_registration;
+pub mod api_students;
 pub mod business_calendar;
 pub mod calendar;
 pub mod caps;

@@ -10,6 +10,7 @@ pub mod health;
 pub mod me;
 pub mod orgs;
 pub mod registrations;
+pub mod students;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -48,4 +49,6 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registrations::submit, registrations::list))
         .routes(routes!(registrations::get))
         .routes(routes!(registrations::act))
+        .routes(routes!(students::search))
+        .routes(routes!(students::card))
 }
