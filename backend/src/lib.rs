@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod evidence;
 pub mod identity;
 pub mod passwords;
 pub mod registration;

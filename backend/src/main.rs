@@ -104,7 +104,13 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let conn = db::connect(&url).await?;
     db::migrate(&conn).await?;
     let secret = config.resolve_jwt_secret()?;
-    let state = AppState::new(conn, &secret, config.trust_proxy, config.dist_dir.clone());
+    let state = AppState::new(
+        conn,
+        &secret,
+        config.trust_proxy,
+        config.dist_dir.clone(),
+        config.data_dir.clone(),
+    );
     if config.demo_data && demo::seed_if_empty(&state).await? {
         tracing::info!("demo data seeded (password {})", demo::DEMO_PASSWORD);
     }

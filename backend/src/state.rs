@@ -19,6 +19,8 @@ pub struct Inner {
     pub passwords: PasswordHasherPool,
     pub trust_proxy: bool,
     pub dist_dir: PathBuf,
+    /// Evidence files (佐证材料), content-addressed (see [`crate::evidence`]).
+    pub evidence: crate::evidence::EvidenceStore,
     /// SQLite allows one writer at a time and fails (rather than waits) when a read transaction
     /// tries to become a writer; serialising write transactions in-process avoids that.
     /// PostgreSQL needs no such lock.
@@ -38,6 +40,7 @@ impl AppState {
         jwt_secret: &[u8],
         trust_proxy: bool,
         dist_dir: PathBuf,
+        data_dir: PathBuf,
     ) -> Self {
         let sqlite_writer = crate::db::is_sqlite(&db).then(|| Arc::new(Mutex::new(())));
         AppState(Arc::new(Inner {
@@ -46,6 +49,7 @@ impl AppState {
             passwords: PasswordHasherPool::new(),
             trust_proxy,
             dist_dir,
+            evidence: crate::evidence::EvidenceStore::new(data_dir.join("evidence")),
             sqlite_writer,
         }))
     }

@@ -690,6 +690,35 @@ async fn jurisdiction_matrix(b: Backend) {
             }
         }
     }
+    // Multipart: evidence upload (business roles only).
+    for c in &callers {
+        let boundary = "matrixB0undary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4 {}\r\n--{boundary}--\r\n",
+            c.username
+        );
+        let req = http::Request::post("/api/v1/evidence")
+            .header("authorization", format!("Bearer {}", c.token))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(axum::body::Body::from(body))
+            .expect("req");
+        let r = app.raw(req).await;
+        checked += 1;
+        let expect = if c.role == "admin" {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::CREATED
+        };
+        if r.status != expect {
+            failures.push(format!(
+                "{} evidence upload: expected {expect}, got {} {}",
+                c.username, r.status, r.text
+            ));
+        }
+    }
     assert!(checked > 200, "matrix too small: {checked}");
     assert!(
         failures.is_empty(),

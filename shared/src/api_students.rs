@@ -92,3 +92,12 @@ pub fn problem_kind_label(kind: &str) -> &'static str {
         _ => "其他问题",
     }
 }
+
+/// A stored evidence file (佐证材料), referenced by its SHA-256.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceInfo {
+    pub sha256: String,
+    pub size: u64,
+    pub mime: String,
+}

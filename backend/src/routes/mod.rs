@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod classes;
 pub mod config;
+pub mod evidence;
 pub mod health;
 pub mod me;
 pub mod orgs;
@@ -51,4 +52,12 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registrations::act))
         .routes(routes!(students::search))
         .routes(routes!(students::card))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(evidence::upload))
+                // Evidence files may be larger than JSON bodies.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::evidence::MAX_BYTES + 64 * 1024,
+                )),
+        )
 }

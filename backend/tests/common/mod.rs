@@ -87,6 +87,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         b"test-secret-test-secret-test-secret!",
         false,
         dist.clone(),
+        dir.path().join("data"),
     );
     demo::seed_if_empty(&state).await.expect("seed");
     TestApp {
