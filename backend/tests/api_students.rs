@@ -112,7 +112,10 @@ async fn search_and_card_stay_in_the_jurisdiction(b: Backend) {
     // Problem flag.
     let nb = app.token("nb-hs-registrar").await;
     let flagged = app.get("/api/v1/students?problem=true", Some(&nb)).await;
-    assert_eq!(numbers(&flagged.body), vec![dup_student.student_number.clone()]);
+    assert_eq!(
+        numbers(&flagged.body),
+        vec![dup_student.student_number.clone()]
+    );
     assert_eq!(flagged.body["items"][0]["has_problem"], true);
     let clean = app.get("/api/v1/students?problem=false", Some(&nb)).await;
     assert_eq!(numbers(&clean.body), vec![theirs.student_number.clone()]);
