@@ -28,7 +28,10 @@ async fn load(conn: &DatabaseConnection, n: usize, today: NaiveDate) -> (Vec<Str
     .await
     .expect("school");
     let school_id: i64 = conn
-        .query_one(Statement::from_string(conn.get_database_backend(), "SELECT MAX(id) AS id FROM organisations"))
+        .query_one(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT MAX(id) AS id FROM organisations",
+        ))
         .await
         .expect("q")
         .and_then(|r| r.try_get::<i64>("", "id").ok())
@@ -45,8 +48,16 @@ async fn load(conn: &DatabaseConnection, n: usize, today: NaiveDate) -> (Vec<Str
         let birth = r.birth_date.expect("birth");
         let gender = Gender::from_code(&r.gender).expect("gender");
         let person = dedup::person_key(&r.name, gender, birth);
-        let key = if r.id_type == "Z" { None } else { dedup::id_key(&r.id_type, &r.id_number, today) };
-        let number = if r.student_number.is_empty() { format!("B{:018}", i) } else { r.student_number.clone() };
+        let key = if r.id_type == "Z" {
+            None
+        } else {
+            dedup::id_key(&r.id_type, &r.id_number, today)
+        };
+        let number = if r.student_number.is_empty() {
+            format!("B{:018}", i)
+        } else {
+            r.student_number.clone()
+        };
         let sid = i as i64 + 1;
         batch_students.push(format!(
             "({sid}, '330000', {school_id}, '{}', 'G', 'active', '{}', '{}', '{}', '{}', {}, {}, '{}', '{{}}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
@@ -60,7 +71,10 @@ async fn load(conn: &DatabaseConnection, n: usize, today: NaiveDate) -> (Vec<Str
             esc(&person),
         ));
         if let Some(k) = &key {
-            batch_claims.push(format!("('{}', {sid}, '330000', '2026-01-01T00:00:00Z')", esc(k)));
+            batch_claims.push(format!(
+                "('{}', {sid}, '330000', '2026-01-01T00:00:00Z')",
+                esc(k)
+            ));
             if i % 97 == 0 {
                 id_keys.push(k.clone());
             }
@@ -72,7 +86,11 @@ async fn load(conn: &DatabaseConnection, n: usize, today: NaiveDate) -> (Vec<Str
             flush(conn, &mut batch_students, &mut batch_claims).await;
         }
         if (i + 1) % 200_000 == 0 {
-            eprintln!("  loaded {} students ({:.0}/s)", i + 1, (i + 1) as f64 / started.elapsed().as_secs_f64());
+            eprintln!(
+                "  loaded {} students ({:.0}/s)",
+                i + 1,
+                (i + 1) as f64 / started.elapsed().as_secs_f64()
+            );
         }
     }
     flush(conn, &mut batch_students, &mut batch_claims).await;
@@ -129,20 +147,30 @@ async fn run(label: &str, conn: DatabaseConnection, n: usize) {
     for (i, key) in id_keys.iter().take(5000).enumerate() {
         let tx = conn.begin().await.expect("tx");
         let t = Instant::now();
-        let c = identity::claim(&tx, key, 1_000_000_000 + i as i64, "330000").await.expect("claim");
+        let c = identity::claim(&tx, key, 1_000_000_000 + i as i64, "330000")
+            .await
+            .expect("claim");
         samples.push(t.elapsed());
         assert!(matches!(c, identity::Claim::Taken { .. }), "a duplicate");
         tx.rollback().await.expect("rollback");
     }
-    report(&format!("{label} duplicate check with ID (identity claim)"), samples);
+    report(
+        &format!("{label} duplicate check with ID (identity claim)"),
+        samples,
+    );
     let mut samples = Vec::new();
     for key in person_keys.iter().take(5000) {
         let t = Instant::now();
-        let m = identity::person_matches(&conn, key, None, 10).await.expect("probe");
+        let m = identity::person_matches(&conn, key, None, 10)
+            .await
+            .expect("probe");
         samples.push(t.elapsed());
         assert!(!m.is_empty());
     }
-    report(&format!("{label} duplicate check without ID (person key)"), samples);
+    report(
+        &format!("{label} duplicate check without ID (person key)"),
+        samples,
+    );
 }
 
 #[tokio::main]
@@ -152,16 +180,26 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
     run("SQLite", db::connect(&url).await.expect("sqlite"), n).await;
     if let Ok(admin) = std::env::var("XUEJI_BENCH_PG") {
         let name = format!("xueji_bench_{}", std::process::id());
         let a = sea_orm::Database::connect(&admin).await.expect("pg admin");
-        a.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create");
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
+        a.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create");
+        let base = admin
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_owned())
+            .unwrap_or(admin.clone());
         let conn = db::connect(&format!("{base}/{name}")).await.expect("pg");
         run("PostgreSQL", conn.clone(), n).await;
         conn.close().await.ok();
-        a.execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)")).await.ok();
+        a.execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+            .await
+            .ok();
     }
 }

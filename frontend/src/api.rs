@@ -588,6 +588,57 @@ impl Api {
     }
 }
 
+// ───────────── registration (学籍注册: pages/registration) ─────────────
+
+impl Api {
+    /// `GET /orgs/{id}`: one organisation of the jurisdiction (the school's kind).
+    pub async fn org(&self, id: i64) -> Result<OrgNode, ApiError> {
+        let path = format!("/orgs/{id}");
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `POST /registrations`.
+    pub async fn submit_registration(
+        &self,
+        req: &xueji_shared::api_registration::SubmitRegistration,
+    ) -> Result<xueji_shared::api_registration::RegistrationInfo, ApiError> {
+        self.authed(Method::POST, "/registrations", Some(json(req)?))
+            .await
+    }
+
+    /// `GET /registrations[?todo=true]`.
+    pub async fn registrations(
+        &self,
+        todo: bool,
+    ) -> Result<Vec<xueji_shared::api_registration::RegistrationSummary>, ApiError> {
+        let path = if todo {
+            "/registrations?todo=true"
+        } else {
+            "/registrations"
+        };
+        self.authed(Method::GET, path, None).await
+    }
+
+    /// `GET /registrations/{id}`.
+    pub async fn registration(
+        &self,
+        id: i64,
+    ) -> Result<xueji_shared::api_registration::RegistrationInfo, ApiError> {
+        let path = format!("/registrations/{id}");
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `POST /registrations/{id}/actions`.
+    pub async fn registration_action(
+        &self,
+        id: i64,
+        req: &xueji_shared::api_registration::RequestActionInput,
+    ) -> Result<xueji_shared::api_registration::RegistrationInfo, ApiError> {
+        let path = format!("/registrations/{id}/actions");
+        self.authed(Method::POST, &path, Some(json(req)?)).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

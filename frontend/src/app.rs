@@ -16,6 +16,8 @@ use crate::pages::login::LoginPage;
 use crate::pages::module::ModulePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::password::PasswordPage;
+use crate::pages::registration::detail::RegistrationDetailPage;
+use crate::pages::registration::RegistrationPage;
 use crate::pages::settings::accounts::AccountsPage;
 use crate::pages::settings::audit::AuditLogPage;
 use crate::pages::settings::calendar::CalendarPage;
@@ -50,7 +52,8 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <Shell><Outlet/></Shell> }
                     >
                         <Route path=path!("") view=HomePage/>
-                        <Route path=path!("registration") view=module("registration")/>
+                        <Route path=path!("registration") view=RegistrationPage/>
+                        <Route path=path!("registration/:id") view=RegistrationDetailPage/>
                         <Route path=path!("problems") view=module("problems")/>
                         <Route path=path!("changes") view=module("changes")/>
                         <Route path=path!("transfers") view=module("transfers")/>

@@ -5,4 +5,5 @@ pub mod login;
 pub mod module;
 pub mod not_found;
 pub mod password;
+pub mod registration;
 pub mod settings;
