@@ -186,6 +186,57 @@ db_test!(
     search_and_card_stay_in_the_jurisdiction
 );
 
+async fn both_sides_of_a_duplicate_see_the_problem(b: Backend) {
+    let app = spawn_app(b).await;
+    let r = records(71, 1).remove(0);
+    let first = register(&app, "3330106001", &r).await.student().clone();
+    let dup = register(&app, "3330203001", &r).await;
+    let Outcome::Problem { student, problem } = &dup else {
+        panic!("{dup:?}")
+    };
+    for who in [
+        "hz-xh-1-registrar",
+        "hz-xh-leader",
+        "nb-hs-1-registrar",
+        "nb-hs-registrar",
+        "zj-registrar",
+    ] {
+        let t = app.token(who).await;
+        let res = app.get("/api/v1/problems", Some(&t)).await;
+        assert_eq!(res.status, StatusCode::OK, "{who}: {}", res.text);
+        let list = res.body.as_array().expect("list");
+        assert_eq!(list.len(), 1, "{who} sees the pair: {}", res.text);
+        assert_eq!(list[0]["id"], problem.id);
+        assert_eq!(list[0]["kind"], "dup_with_id");
+        assert_eq!(list[0]["student_number"], student.student_number);
+        assert_eq!(list[0]["other_student_number"], first.student_number);
+        assert_eq!(list[0]["other_school_name"], "杭州市西湖区求是小学");
+    }
+    // A county with neither school sees nothing; resolved ones are a separate list.
+    let t = app.token("nb-yz-registrar").await;
+    assert_eq!(
+        app.get("/api/v1/problems", Some(&t)).await.body,
+        serde_json::json!([])
+    );
+    let t = app.token("nb-hs-registrar").await;
+    assert_eq!(
+        app.get("/api/v1/problems?state=resolved", Some(&t))
+            .await
+            .body,
+        serde_json::json!([])
+    );
+    let admin = app.token("nb-hs-admin").await;
+    assert_error(
+        &app.get("/api/v1/problems", Some(&admin)).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+}
+db_test!(
+    both_sides_of_a_duplicate_see_the_problem,
+    both_sides_of_a_duplicate_see_the_problem
+);
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {

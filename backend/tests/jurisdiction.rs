@@ -348,6 +348,17 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
             },
         },
         Case {
+            name: "problems",
+            method: Method::GET,
+            path: "/api/v1/problems".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            },
+        },
+        Case {
             name: "registrations",
             method: Method::GET,
             path: "/api/v1/registrations".into(),

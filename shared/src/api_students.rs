@@ -101,3 +101,22 @@ pub struct EvidenceInfo {
     pub size: u64,
     pub mime: String,
 }
+
+/// One line of the problem-record queue (问题学籍). A duplicate pair names both sides, so both
+/// schools — and their authorities — see it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemSummary {
+    pub id: i64,
+    pub kind: String,
+    pub kind_label: String,
+    pub state: String,
+    pub student_id: i64,
+    pub student_number: String,
+    pub name: String,
+    pub school_name: String,
+    pub other_student_number: Option<String>,
+    pub other_school_name: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+}

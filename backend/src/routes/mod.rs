@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod health;
 pub mod me;
 pub mod orgs;
+pub mod problems;
 pub mod registrations;
 pub mod students;
 
@@ -52,6 +53,7 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registrations::act))
         .routes(routes!(students::search))
         .routes(routes!(students::card))
+        .routes(routes!(problems::list))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(evidence::upload))
