@@ -13,6 +13,7 @@ pub mod error;
 pub mod evidence;
 pub mod identity;
 pub mod passwords;
+pub mod problems;
 pub mod registration;
 pub mod routes;
 pub mod scope;

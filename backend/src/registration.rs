@@ -15,6 +15,7 @@ use sea_orm::{
 use xueji_shared::citizen_id::CitizenId;
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER, ID_TYPE_RESIDENT_CARD};
 use xueji_shared::dedup;
+use xueji_shared::problem::ProblemKind;
 use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::student_number::{Kind, StudentNumber};
 
@@ -131,18 +132,15 @@ pub async fn register<C: ConnectionTrait>(
             .map(|other| (PROBLEM_DUP_WITHOUT_ID, *other)),
     };
     if let Some((kind, other)) = duplicate {
-        let problem = problems::ActiveModel {
-            province_code: Set(school.province_code.clone()),
-            kind: Set(kind.to_owned()),
-            student_id: Set(student.id),
-            other_student_id: Set(Some(other)),
-            state: Set("open".into()),
-            detail: Set(None),
-            created_at: Set(now),
-            resolved_at: Set(None),
-            ..Default::default()
-        }
-        .insert(conn)
+        let kind = ProblemKind::parse(kind)
+            .ok_or_else(|| AppError::Internal(format!("problem kind {kind}")))?;
+        let problem = crate::problems::open_problem(
+            conn,
+            &school.province_code,
+            kind,
+            student.id,
+            Some(other),
+        )
         .await?;
         return Ok(Outcome::Problem { student, problem });
     }

@@ -11,6 +11,7 @@ mod m20261123_000004_pg_path_pattern;
 mod m20261123_000005_students;
 mod m20261123_000006_problems;
 mod m20261123_000007_requests;
+mod m20261201_000008_problem_handling;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_students::Migration),
             Box::new(m20261123_000006_problems::Migration),
             Box::new(m20261123_000007_requests::Migration),
+            Box::new(m20261201_000008_problem_handling::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub mod codes;
 pub mod controlled;
 pub mod dedup;
 pub mod org;
+pub mod problem;
 pub mod record;
 pub mod region;
 pub mod stage;

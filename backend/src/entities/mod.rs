@@ -11,6 +11,7 @@ pub mod identity_claims;
 pub mod organisations;
 pub mod password_loans;
 pub mod password_policies;
+pub mod problem_actions;
 pub mod problems;
 pub mod province_switches;
 pub mod refresh_tokens;
