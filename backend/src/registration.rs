@@ -36,7 +36,7 @@ pub enum Outcome {
     /// A duplicate was found: the student keeps its L number and a problem record is open.
     Problem {
         student: students::Model,
-        problem: problems::Model,
+        problem: Box<problems::Model>,
     },
 }
 
@@ -142,7 +142,10 @@ pub async fn register<C: ConnectionTrait>(
             Some(other),
         )
         .await?;
-        return Ok(Outcome::Problem { student, problem });
+        return Ok(Outcome::Problem {
+            student,
+            problem: Box::new(problem),
+        });
     }
 
     let formal = if record.id_type == ID_TYPE_RESIDENT_CARD && has_id {
