@@ -107,6 +107,16 @@ impl EvidenceStore {
         })
     }
 
+    /// Whether a file with this SHA-256 is stored.
+    pub async fn exists(&self, sha256: &str) -> AppResult<bool> {
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(false);
+        }
+        tokio::fs::try_exists(self.path_of(sha256))
+            .await
+            .map_err(AppError::internal)
+    }
+
     /// The bytes of a stored file, if present.
     pub async fn get(&self, sha256: &str) -> AppResult<Option<Vec<u8>>> {
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {

@@ -81,7 +81,8 @@ pub async fn person_matches<C: ConnectionTrait>(
     let mut q = students::Entity::find()
         .select_only()
         .column(students::Column::Id)
-        .filter(students::Column::PersonKey.eq(person_key));
+        .filter(students::Column::PersonKey.eq(person_key))
+        .filter(students::Column::Status.ne(crate::registration::STATUS_DELETED));
     if let Some(id) = except {
         q = q.filter(students::Column::Id.ne(id));
     }

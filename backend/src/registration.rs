@@ -195,6 +195,16 @@ async fn assign<C: ConnectionTrait>(
     number: StudentNumber,
     record: &StudentRecord,
 ) -> AppResult<students::Model> {
+    assign_with_reason(conn, student, number, record, "查重通过，分配正式学籍号").await
+}
+
+async fn assign_with_reason<C: ConnectionTrait>(
+    conn: &C,
+    student: students::Model,
+    number: StudentNumber,
+    record: &StudentRecord,
+    reason: &str,
+) -> AppResult<students::Model> {
     let now = Utc::now();
     student_numbers::Entity::update_many()
         .col_expr(student_numbers::Column::RetiredAt, Expr::value(now))
@@ -211,14 +221,7 @@ async fn assign<C: ConnectionTrait>(
     am.record = Set(serde_json::to_string(&stored).map_err(AppError::internal)?);
     am.updated_at = Set(now);
     let student = am.update(conn).await?;
-    history(
-        conn,
-        &student,
-        number.as_str(),
-        kind,
-        "查重通过，分配正式学籍号",
-    )
-    .await?;
+    history(conn, &student, number.as_str(), kind, reason).await?;
     Ok(student)
 }
 
@@ -242,4 +245,132 @@ async fn history<C: ConnectionTrait>(
     .insert(conn)
     .await?;
     Ok(())
+}
+
+/// The formal number a record is entitled to now: G + citizen ID when it holds a valid resident
+/// card number, otherwise its J number (kept if it has one, else a new one).
+async fn formal_number_for<C: ConnectionTrait>(
+    conn: &C,
+    student: &students::Model,
+    region: u32,
+    today: chrono::NaiveDate,
+) -> AppResult<StudentNumber> {
+    if student.id_type == ID_TYPE_RESIDENT_CARD {
+        if let Some(id) = student
+            .id_number
+            .as_deref()
+            .and_then(|n| CitizenId::parse_any(n, today).ok())
+        {
+            return Ok(StudentNumber::from_citizen_id(&id));
+        }
+    }
+    if student.number_kind == "J" {
+        if let Ok(n) = StudentNumber::parse(&student.student_number, today) {
+            return Ok(n);
+        }
+    }
+    next_j(conn, region, student.birth_date, today).await
+}
+
+/// Give `student` the formal number it is entitled to, if it differs from its current one
+/// (an L record whose checks have passed; a J record that received a valid ID becomes G),
+/// keeping the old number in its history. Records with an unresolved problem keep theirs.
+pub async fn formalise<C: ConnectionTrait>(
+    conn: &C,
+    student: students::Model,
+    reason: &str,
+) -> AppResult<students::Model> {
+    if student.status == STATUS_DELETED
+        || crate::problems::has_open_problem(conn, student.id).await?
+    {
+        return Ok(student);
+    }
+    let school = organisations::Entity::find_by_id(student.school_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("student {} has no school", student.id)))?;
+    let today = crate::clock::today();
+    let number = formal_number_for(conn, &student, school_region(&school)?, today).await?;
+    if number.as_str() == student.student_number {
+        return Ok(student);
+    }
+    let record: StudentRecord = serde_json::from_str(&student.record).unwrap_or_default();
+    take_over_number(conn, &student, number.as_str()).await?;
+    assign_with_reason(conn, student, number, &record, reason).await
+}
+
+/// A G number belongs to the person: when the surviving record of a duplicate needs the number
+/// its deleted (or re-identified) duplicate held, the number moves over; the other record falls
+/// back to its temporary L number. Audited by the caller's entry.
+async fn take_over_number<C: ConnectionTrait>(
+    conn: &C,
+    student: &students::Model,
+    number: &str,
+) -> AppResult<()> {
+    let Some(held) = student_numbers::Entity::find()
+        .filter(student_numbers::Column::Number.eq(number))
+        .one(conn)
+        .await?
+    else {
+        return Ok(());
+    };
+    if held.student_id == student.id {
+        // Its own earlier number: drop the old row, the new one re-records it.
+        student_numbers::Entity::delete_by_id(held.id)
+            .exec(conn)
+            .await?;
+        return Ok(());
+    }
+    let other = students::Entity::find_by_id(held.student_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("number {number} without student")))?;
+    if other.status != STATUS_DELETED && other.id_key.is_some() && other.id_key == student.id_key {
+        return Err(AppError::Conflict(format!(
+            "学籍号 {number} 仍由另一条有效学籍持有，须先处理重复学籍"
+        )));
+    }
+    if other.student_number == number {
+        let fallback = student_numbers::Entity::find()
+            .filter(student_numbers::Column::StudentId.eq(other.id))
+            .filter(student_numbers::Column::Kind.eq("L"))
+            .one(conn)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("student {} has no L number", other.id)))?;
+        let mut am = other.into_active_model();
+        am.student_number = Set(fallback.number);
+        am.number_kind = Set("L".into());
+        am.updated_at = Set(Utc::now());
+        am.update(conn).await?;
+    }
+    student_numbers::Entity::delete_by_id(held.id)
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Status of a deleted record (删除学籍): kept for the history, out of every check.
+pub const STATUS_DELETED: &str = "deleted";
+
+/// Delete a record: it leaves the duplicate checks, its number is retired, its identity claim
+/// released. The row and its history stay.
+pub async fn delete_student<C: ConnectionTrait>(
+    conn: &C,
+    student: students::Model,
+) -> AppResult<students::Model> {
+    let now = Utc::now();
+    student_numbers::Entity::update_many()
+        .col_expr(student_numbers::Column::RetiredAt, Expr::value(now))
+        .filter(student_numbers::Column::StudentId.eq(student.id))
+        .filter(student_numbers::Column::RetiredAt.is_null())
+        .exec(conn)
+        .await?;
+    crate::entities::identity_claims::Entity::delete_many()
+        .filter(crate::entities::identity_claims::Column::StudentId.eq(student.id))
+        .exec(conn)
+        .await?;
+    let mut am = student.into_active_model();
+    am.status = Set(STATUS_DELETED.into());
+    am.updated_at = Set(now);
+    Ok(am.update(conn).await?)
 }

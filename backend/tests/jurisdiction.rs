@@ -41,6 +41,7 @@ struct World {
     switches: Value,             // the province's current switches, to PUT back
     requests: HashMap<i64, i64>, // school id → a registration request pending at the school leader
     students: HashMap<i64, i64>, // school id → a registered student
+    problems: HashMap<i64, i64>, // school id → an open problem record about its student
 }
 
 impl World {
@@ -147,9 +148,25 @@ async fn world(app: &TestApp) -> World {
         tx.commit().await.expect("commit");
         students.insert(school.id, out.student().id);
     }
+    let mut problems = HashMap::new();
+    for (school, student) in &students {
+        let tx = app.state.begin_write().await.expect("tx");
+        let p = xueji_backend::problems::open_problem(
+            &*tx,
+            "330000",
+            xueji_shared::problem::ProblemKind::InvalidId,
+            *student,
+            None,
+        )
+        .await
+        .expect("problem");
+        tx.commit().await.expect("commit");
+        problems.insert(*school, p.id);
+    }
     World {
         classes,
         students,
+        problems,
         requests,
         switches,
         orgs: rows
@@ -558,6 +575,60 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
                     path: format!("/api/v1/students/{student}"),
                     body: None,
                     expect: business_read,
+                });
+                // A formal record: only the province, with the switch on and evidence.
+                out.push(Case {
+                    name: "student deletion",
+                    method: Method::POST,
+                    path: format!("/api/v1/students/{student}/deletion"),
+                    body: Some(json!({ "reason": "" })),
+                    expect: if admin || inside {
+                        StatusCode::FORBIDDEN
+                    } else {
+                        StatusCode::NOT_FOUND
+                    },
+                });
+            }
+            if let Some(problem) = w.problems.get(&school.id) {
+                let business_read = if admin {
+                    StatusCode::FORBIDDEN
+                } else {
+                    read(inside)
+                };
+                out.push(Case {
+                    name: "problem get",
+                    method: Method::GET,
+                    path: format!("/api/v1/problems/{problem}"),
+                    body: None,
+                    expect: business_read,
+                });
+                out.push(Case {
+                    name: "problem evidence (not referenced)",
+                    method: Method::GET,
+                    path: format!("/api/v1/problems/{problem}/evidence/{}", "0".repeat(64)),
+                    body: None,
+                    expect: if admin {
+                        StatusCode::FORBIDDEN
+                    } else {
+                        StatusCode::NOT_FOUND
+                    },
+                });
+                // Nothing to approve yet: its authority hears 409, everyone else inside 403.
+                let authority = c.role == "registrar" && school.parent_id == Some(me.id);
+                out.push(Case {
+                    name: "problem approve",
+                    method: Method::POST,
+                    path: format!("/api/v1/problems/{problem}/actions"),
+                    body: Some(json!({ "side": "a", "action": "approve" })),
+                    expect: if admin {
+                        StatusCode::FORBIDDEN
+                    } else if !inside {
+                        StatusCode::NOT_FOUND
+                    } else if authority {
+                        StatusCode::CONFLICT
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
                 });
             }
             if let Some(req) = w.requests.get(&school.id) {

@@ -85,12 +85,9 @@ pub struct StudentCard {
 
 /// Chinese label of a problem kind.
 pub fn problem_kind_label(kind: &str) -> &'static str {
-    match kind {
-        "invalid_id" => "身份证件校验未通过",
-        "dup_with_id" => "疑似重复学籍（有身份证件号）",
-        "dup_without_id" => "疑似重复学籍（无身份证件号）",
-        _ => "其他问题",
-    }
+    crate::problem::ProblemKind::parse(kind)
+        .map(crate::problem::ProblemKind::label)
+        .unwrap_or("其他问题")
 }
 
 /// A stored evidence file (佐证材料), referenced by its SHA-256.
@@ -111,6 +108,9 @@ pub struct ProblemSummary {
     pub kind: String,
     pub kind_label: String,
     pub state: String,
+    pub state_label: String,
+    /// The caller must act on it (its school, its authority, or the arbiter).
+    pub awaiting_me: bool,
     pub student_id: i64,
     pub student_number: String,
     pub name: String,
@@ -119,4 +119,89 @@ pub struct ProblemSummary {
     pub other_school_name: Option<String>,
     /// RFC 3339.
     pub created_at: String,
+}
+
+/// One side of a problem record: a student, its school and its authority.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemSideInfo {
+    /// `a` (the record the problem was found on) or `b` (the record it duplicates).
+    pub side: String,
+    pub student_id: i64,
+    pub student_number: String,
+    /// `G`, `J` or `L`.
+    pub number_kind: String,
+    pub name: String,
+    /// Gender code.
+    pub gender: String,
+    /// YYYY-MM-DD.
+    pub birth_date: String,
+    pub id_type: String,
+    pub id_number: Option<String>,
+    /// `active`, `deleted`, …
+    pub status: String,
+    pub school_name: String,
+    pub authority_name: String,
+    /// `xueji_shared::problem::SideState`.
+    pub state: String,
+    pub state_label: String,
+    /// The caller may open this student's card (the record is in its jurisdiction).
+    pub in_scope: bool,
+}
+
+/// One action the caller may take now.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemAllowed {
+    pub side: String,
+    /// `evidence`, `change`, `delete`, `approve`, `return`, `keep`.
+    pub action: String,
+    pub label: String,
+}
+
+/// One action taken on a problem record.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemActionRecord {
+    pub side: String,
+    pub action: String,
+    pub action_label: String,
+    pub actor_org_name: String,
+    pub reason: Option<String>,
+    pub evidence: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub change: Option<crate::problem::IdentityChange>,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// A problem record with both sides, what the caller may do, and its history.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemDetail {
+    pub id: i64,
+    pub kind: String,
+    pub kind_label: String,
+    /// `open`, `arbitration`, `resolved`.
+    pub state: String,
+    pub state_label: String,
+    pub sides: Vec<ProblemSideInfo>,
+    /// The lowest common superior of the two authorities, once in arbitration.
+    pub arbiter_name: Option<String>,
+    pub resolution: Option<String>,
+    pub allowed: Vec<ProblemAllowed>,
+    pub history: Vec<ProblemActionRecord>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub resolved_at: Option<String>,
+}
+
+/// Delete a record (删除学籍): a temporary one by its authority; one with a formal number only by
+/// the province, with evidence, where its switch allows.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteStudentInput {
+    pub reason: String,
+    #[serde(default)]
+    pub evidence: Vec<String>,
 }

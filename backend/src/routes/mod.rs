@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod classes;
 pub mod config;
+pub mod deletions;
 pub mod evidence;
 pub mod health;
 pub mod me;
@@ -54,6 +55,10 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(students::search))
         .routes(routes!(students::card))
         .routes(routes!(problems::list))
+        .routes(routes!(problems::get))
+        .routes(routes!(problems::act))
+        .routes(routes!(problems::evidence))
+        .routes(routes!(deletions::delete))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(evidence::upload))

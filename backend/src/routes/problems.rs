@@ -1,29 +1,42 @@
-//! The problem-record queue (问题学籍): records found by the duplicate check, seen by both
-//! schools of a pair and their authorities.
+//! Problem records (问题学籍): the queue, seen by both schools of a pair and their authorities;
+//! one record with both sides and what the caller may do; the actions (佐证、变更、删除、核办、
+//! 退回、仲裁) and their evidence files. The rules are `xueji_shared::problem`, the data side
+//! `crate::problems`.
 
 use std::collections::HashMap;
 
 use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::Json;
-use sea_orm::sea_query::Query as SqlQuery;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
+use serde_json::json;
 use xueji_shared::api::ErrorBody;
-use xueji_shared::api_students::{problem_kind_label, ProblemSummary};
+use xueji_shared::api_students::{
+    problem_kind_label, ProblemActionRecord, ProblemAllowed, ProblemDetail, ProblemSideInfo,
+    ProblemSummary,
+};
+use xueji_shared::problem::{ProblemAction, ProblemActionInput, ProblemState, SideState};
 
+use crate::audit::{self, Entry};
 use crate::auth::Caller;
-use crate::entities::{organisations, problems, students};
-use crate::error::{ApiQuery, AppResult};
+use crate::entities::{organisations, problem_actions, problems, students};
+use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, AppResult};
+use crate::evidence::Kind;
+use crate::problems::{self as svc, Loaded};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ProblemQuery {
-    /// `open` (default) or `resolved`.
+    /// `open` (default: open and in arbitration), `arbitration` or `resolved`.
     pub state: Option<String>,
+    /// Only records waiting for the caller.
+    pub todo: Option<bool>,
 }
 
 /// Problem records concerning students of the caller's jurisdiction (either side of a pair).
-#[utoipa::path(get, path = "/problems", tag = "学籍查询", params(ProblemQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/problems", tag = "问题学籍", params(ProblemQuery), security(("bearer" = [])),
     responses((status = 200, body = Vec<ProblemSummary>), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -31,22 +44,19 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ProblemQuery>,
 ) -> AppResult<Json<Vec<ProblemSummary>>> {
     caller.require_business()?;
-    let ours = SqlQuery::select()
-        .column(students::Column::Id)
-        .from(students::Entity)
-        .and_where(students::Column::SchoolId.in_subquery(caller.scope().org_ids()))
-        .to_owned();
-    let wanted = match q.state.as_deref() {
-        Some("resolved") => "resolved",
-        _ => "open",
+    let wanted: &[&str] = match q.state.as_deref() {
+        None | Some("open") => &["open", "arbitration"],
+        Some("arbitration") => &["arbitration"],
+        Some("resolved") => &["resolved"],
+        Some(_) => {
+            return Err(AppError::field(
+                "state",
+                "状态只能是 open、arbitration 或 resolved",
+            ))
+        }
     };
-    let rows = problems::Entity::find()
-        .filter(problems::Column::State.eq(wanted))
-        .filter(
-            Condition::any()
-                .add(problems::Column::StudentId.in_subquery(ours.clone()))
-                .add(problems::Column::OtherStudentId.in_subquery(ours)),
-        )
+    let rows = svc::in_scope(&caller.scope())
+        .filter(problems::Column::State.is_in(wanted.iter().copied()))
         .order_by_desc(problems::Column::Id)
         .limit(500)
         .all(&state.db)
@@ -60,7 +70,7 @@ pub async fn list(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let schools: HashMap<i64, String> = organisations::Entity::find()
+    let schools: HashMap<i64, organisations::Model> = organisations::Entity::find()
         .filter(
             organisations::Column::Id
                 .is_in(studs.values().map(|s| s.school_id).collect::<Vec<_>>()),
@@ -68,33 +78,270 @@ pub async fn list(
         .all(&state.db)
         .await?
         .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let school_of = |id: i64| studs.get(&id).and_then(|s| schools.get(&s.school_id));
+    let mut out = Vec::with_capacity(rows.len());
+    for p in rows {
+        let awaiting = awaiting_me(
+            &caller,
+            &p,
+            school_of(p.student_id),
+            p.other_student_id.and_then(school_of),
+        );
+        if q.todo == Some(true) && !awaiting {
+            continue;
+        }
+        let s = studs.get(&p.student_id);
+        let st = ProblemState::parse(&p.state).unwrap_or(ProblemState::Open);
+        out.push(ProblemSummary {
+            id: p.id,
+            kind_label: problem_kind_label(&p.kind).to_owned(),
+            kind: p.kind.clone(),
+            state: p.state.clone(),
+            state_label: st.label().to_owned(),
+            awaiting_me: awaiting,
+            student_id: p.student_id,
+            student_number: s.map(|s| s.student_number.clone()).unwrap_or_default(),
+            name: s.map(|s| s.name.clone()).unwrap_or_default(),
+            school_name: school_of(p.student_id)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            other_student_number: p
+                .other_student_id
+                .and_then(|o| studs.get(&o).map(|s| s.student_number.clone())),
+            other_school_name: p
+                .other_student_id
+                .and_then(school_of)
+                .map(|o| o.name.clone()),
+            created_at: p.created_at.to_rfc3339(),
+        });
+    }
+    Ok(Json(out))
+}
+
+/// Whether a row waits for the caller: its school must act on an open side, its authority must
+/// approve a side, or it arbitrates.
+fn awaiting_me(
+    caller: &Caller,
+    p: &problems::Model,
+    a: Option<&organisations::Model>,
+    b: Option<&organisations::Model>,
+) -> bool {
+    if caller.role != xueji_shared::org::Role::Registrar {
+        return false;
+    }
+    match ProblemState::parse(&p.state) {
+        Some(ProblemState::Arbitration) => p.arbiter_org_id == Some(caller.org.id),
+        Some(ProblemState::Open) => {
+            let sides = [
+                (a, SideState::parse(&p.a_state)),
+                (b, p.b_state.as_deref().and_then(SideState::parse)),
+            ];
+            sides.iter().any(|(school, st)| match (school, st) {
+                (Some(school), Some(st)) => {
+                    (school.id == caller.org.id && *st == SideState::Open)
+                        || (school.parent_id == Some(caller.org.id) && st.awaits_authority())
+                }
+                _ => false,
+            })
+        }
+        _ => false,
+    }
+}
+
+async fn detail(
+    conn: &impl sea_orm::ConnectionTrait,
+    caller: &Caller,
+    p: &Loaded,
+) -> AppResult<ProblemDetail> {
+    let scope = caller.scope();
+    let rules = p.rules();
+    let allowed = rules
+        .allowed(p.roles(caller), p.is_arbiter(caller))
+        .into_iter()
+        .map(|(side, action)| ProblemAllowed {
+            side: side.as_str().to_owned(),
+            action: action.as_str().to_owned(),
+            label: action.label().to_owned(),
+        })
+        .collect();
+    let actions = problem_actions::Entity::find()
+        .filter(problem_actions::Column::ProblemId.eq(p.row.id))
+        .order_by_asc(problem_actions::Column::Id)
+        .all(conn)
+        .await?;
+    let mut org_ids: Vec<i64> = actions.iter().map(|a| a.actor_org_id).collect();
+    org_ids.extend(p.row.arbiter_org_id);
+    let names: HashMap<i64, String> = organisations::Entity::find()
+        .filter(organisations::Column::Id.is_in(org_ids))
+        .all(conn)
+        .await?
+        .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
-    let school_of = |id: i64| {
-        studs
-            .get(&id)
-            .and_then(|s| schools.get(&s.school_id).cloned())
+    let action_label = |a: &str| {
+        [
+            ProblemAction::Evidence,
+            ProblemAction::Change,
+            ProblemAction::Delete,
+            ProblemAction::Approve,
+            ProblemAction::Return,
+            ProblemAction::Keep,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == a)
+        .map(|x| x.label().to_owned())
+        .unwrap_or_else(|| a.to_owned())
     };
-    Ok(Json(
-        rows.into_iter()
-            .map(|p| {
-                let s = studs.get(&p.student_id);
-                ProblemSummary {
-                    id: p.id,
-                    kind_label: problem_kind_label(&p.kind).to_owned(),
-                    kind: p.kind.clone(),
-                    state: p.state.clone(),
-                    student_id: p.student_id,
-                    student_number: s.map(|s| s.student_number.clone()).unwrap_or_default(),
-                    name: s.map(|s| s.name.clone()).unwrap_or_default(),
-                    school_name: school_of(p.student_id).unwrap_or_default(),
-                    other_student_number: p
-                        .other_student_id
-                        .and_then(|o| studs.get(&o).map(|s| s.student_number.clone())),
-                    other_school_name: p.other_student_id.and_then(school_of),
-                    created_at: p.created_at.to_rfc3339(),
-                }
+    Ok(ProblemDetail {
+        id: p.row.id,
+        kind: p.kind.as_str().to_owned(),
+        kind_label: p.kind.label().to_owned(),
+        state: p.state.as_str().to_owned(),
+        state_label: p.state.label().to_owned(),
+        sides: p
+            .sides
+            .iter()
+            .map(|s| ProblemSideInfo {
+                side: s.side.as_str().to_owned(),
+                student_id: s.student.id,
+                student_number: s.student.student_number.clone(),
+                number_kind: s.student.number_kind.clone(),
+                name: s.student.name.clone(),
+                gender: s.student.gender.clone(),
+                birth_date: s.student.birth_date.to_string(),
+                id_type: s.student.id_type.clone(),
+                id_number: s.student.id_number.clone(),
+                status: s.student.status.clone(),
+                school_name: s.school.name.clone(),
+                authority_name: s
+                    .authority
+                    .as_ref()
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default(),
+                state: s.state.as_str().to_owned(),
+                state_label: s.state.label().to_owned(),
+                in_scope: scope.contains(&s.school),
             })
             .collect(),
+        arbiter_name: p.row.arbiter_org_id.and_then(|id| names.get(&id).cloned()),
+        resolution: p.row.resolution.clone(),
+        allowed,
+        history: actions
+            .into_iter()
+            .map(|a| ProblemActionRecord {
+                action_label: action_label(&a.action),
+                side: a.side,
+                action: a.action,
+                actor_org_name: names.get(&a.actor_org_id).cloned().unwrap_or_default(),
+                reason: a.reason,
+                evidence: serde_json::from_str(&a.evidence).unwrap_or_default(),
+                change: a.change.and_then(|c| serde_json::from_str(&c).ok()),
+                at: a.at.to_rfc3339(),
+            })
+            .collect(),
+        created_at: p.row.created_at.to_rfc3339(),
+        resolved_at: p.row.resolved_at.map(|t| t.to_rfc3339()),
+    })
+}
+
+/// One problem record of the caller's jurisdiction: both sides, what the caller may do, history.
+#[utoipa::path(get, path = "/problems/{id}", tag = "问题学籍", security(("bearer" = [])),
+    responses((status = 200, body = ProblemDetail), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<ProblemDetail>> {
+    caller.require_business()?;
+    let p = svc::load(&state.db, &caller.scope(), id).await?;
+    Ok(Json(detail(&state.db, &caller, &p).await?))
+}
+
+/// Act on one side of a problem record: the school adds evidence, asks to change or delete its
+/// record; its authority approves or returns; the common superior arbitrates a duplicate whose
+/// two sides were both upheld.
+#[utoipa::path(post, path = "/problems/{id}/actions", tag = "问题学籍",
+    request_body = ProblemActionInput, security(("bearer" = [])), responses(
+    (status = 200, body = ProblemDetail),
+    (status = 403, body = ErrorBody, description = "不是该方的学校、主管部门或仲裁单位"),
+    (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody, description = "当前状态不允许此操作"),
+    (status = 422, body = ErrorBody, description = "缺少说明、证明材料或变更内容不符合要求"),
+))]
+pub async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ProblemActionInput>,
+) -> AppResult<Json<ProblemDetail>> {
+    caller.require_business()?;
+    let tx = state.begin_write().await?;
+    let before = svc::load(&*tx, &caller.scope(), id).await?;
+    let out = svc::act(&*tx, &state.evidence, &caller, id, &input).await?;
+    audit::append(
+        &*tx,
+        &caller.actor(),
+        Entry {
+            action: "problem.act",
+            object_type: "problem",
+            object_id: Some(id.to_string()),
+            before: Some(json!({
+                "state": before.state.as_str(),
+                "sides": before.sides.iter().map(|s| s.state.as_str()).collect::<Vec<_>>(),
+            })),
+            after: Some(json!({
+                "side": input.side.as_str(),
+                "action": input.action.as_str(),
+                "reason": input.reason,
+                "evidence": input.evidence,
+                "change": input.change,
+                "state": out.problem.state.as_str(),
+                "sides": out.problem.sides.iter().map(|s| s.state.as_str()).collect::<Vec<_>>(),
+                "effects": out.effects,
+            })),
+        },
+    )
+    .await?;
+    let body = detail(&*tx, &caller, &out.problem).await?;
+    tx.commit().await?;
+    Ok(Json(body))
+}
+
+/// An evidence file of a problem record of the caller's jurisdiction.
+#[utoipa::path(get, path = "/problems/{id}/evidence/{sha256}", tag = "问题学籍",
+    params(("id" = i64, Path), ("sha256" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "PDF/JPG/PNG"), (status = 404, body = ErrorBody)))]
+pub async fn evidence(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, sha)): ApiPath<(i64, String)>,
+) -> AppResult<impl IntoResponse> {
+    caller.require_business()?;
+    let p = svc::load(&state.db, &caller.scope(), id).await?;
+    let referenced = problem_actions::Entity::find()
+        .filter(problem_actions::Column::ProblemId.eq(p.row.id))
+        .all(&state.db)
+        .await?
+        .iter()
+        .any(|a| {
+            serde_json::from_str::<Vec<String>>(&a.evidence)
+                .map(|v| v.contains(&sha))
+                .unwrap_or(false)
+        });
+    if !referenced {
+        return Err(AppError::NotFound);
+    }
+    let bytes = state.evidence.get(&sha).await?.ok_or(AppError::NotFound)?;
+    let mime = Kind::sniff(&bytes)
+        .map(Kind::mime)
+        .unwrap_or("application/octet-stream");
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        bytes,
     ))
 }

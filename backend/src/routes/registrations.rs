@@ -71,7 +71,7 @@ fn workflow_error(e: WorkflowError) -> AppError {
 
 /// The rules a school's records are checked by: its stages, today, the province's grade-1 age
 /// control for new pupils.
-async fn rules_for<C: ConnectionTrait>(
+pub(crate) async fn rules_for<C: ConnectionTrait>(
     conn: &C,
     school: &organisations::Model,
     kind: RegistrationKind,
