@@ -311,3 +311,47 @@ db_test!(
     the_province_can_require_city_and_province_approval,
     the_province_can_require_city_and_province_approval
 );
+
+/// The province's time windows gate submission (在校生注册、小学新生注册、来华归国学生注册).
+async fn registration_is_refused_outside_its_window(b: Backend) {
+    let app = spawn_app(b).await;
+    let zj = app.token("zj-admin").await;
+    let today = xueji_backend::clock::today();
+    let past = json!({ "start": (today - chrono::Days::new(60)).to_string(), "end": (today - chrono::Days::new(30)).to_string() });
+    let mut sw = app.get("/api/v1/config/switches", Some(&zj)).await.body["settings"].clone();
+    sw["windows"]["in_school_registration"] = past.clone();
+    sw["windows"]["arrival_registration"] = past;
+    let put = app
+        .call(
+            Method::PUT,
+            "/api/v1/config/switches",
+            Some(sw.clone()),
+            Some(&zj),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    let t = app.token("hz-xh-1-registrar").await;
+    for kind in ["in_school", "arrival"] {
+        let res = app
+            .post(
+                "/api/v1/registrations",
+                json!({ "kind": kind, "record": record(606) }),
+                Some(&t),
+            )
+            .await;
+        let msg = assert_error(&res, StatusCode::FORBIDDEN, "forbidden");
+        assert!(msg.contains("不在开放时间内"), "{kind}: {msg}");
+    }
+    // Open again today: accepted.
+    sw["windows"]["in_school_registration"] =
+        json!({ "start": today.to_string(), "end": today.to_string() });
+    let put = app
+        .call(Method::PUT, "/api/v1/config/switches", Some(sw), Some(&zj))
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    submit(&app, "hz-xh-1-registrar", &record(606)).await;
+}
+db_test!(
+    registration_is_refused_outside_its_window,
+    registration_is_refused_outside_its_window
+);

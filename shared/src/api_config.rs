@@ -256,6 +256,9 @@ pub struct BusinessWindows {
     /// 小学新生注册
     #[serde(default)]
     pub grade1_registration: Option<DateWindow>,
+    /// 来华归国学生注册
+    #[serde(default)]
+    pub arrival_registration: Option<DateWindow>,
     /// 毕业
     #[serde(default)]
     pub graduation: Option<DateWindow>,
@@ -269,7 +272,7 @@ pub struct BusinessWindows {
 
 impl BusinessWindows {
     /// `(field name, Chinese label, window)` in form order.
-    pub fn entries(&self) -> [(&'static str, &'static str, Option<DateWindow>); 5] {
+    pub fn entries(&self) -> [(&'static str, &'static str, Option<DateWindow>); 6] {
         [
             (
                 "in_school_registration",
@@ -281,6 +284,11 @@ impl BusinessWindows {
                 "小学新生注册",
                 self.grade1_registration,
             ),
+            (
+                "arrival_registration",
+                "来华归国学生注册",
+                self.arrival_registration,
+            ),
             ("graduation", "毕业", self.graduation),
             ("promotion", "升级", self.promotion),
             ("enrolment", "招生", self.enrolment),
@@ -291,6 +299,7 @@ impl BusinessWindows {
         match field {
             "in_school_registration" => self.in_school_registration = w,
             "grade1_registration" => self.grade1_registration = w,
+            "arrival_registration" => self.arrival_registration = w,
             "graduation" => self.graduation = w,
             "promotion" => self.promotion = w,
             "enrolment" => self.enrolment = w,

@@ -163,3 +163,101 @@ pub struct RegistrationSummary {
     pub awaiting_me: bool,
     pub updated_at: String,
 }
+
+/// Whether a registration of `kind` may be submitted on `today` under the province's switches
+/// (管理功能设置: 小学新生注册开关 and each registration's time window). The same verdict on the
+/// phone and on the server.
+pub fn registration_open(
+    kind: RegistrationKind,
+    switches: &crate::api_config::ProvinceSwitches,
+    today: chrono::NaiveDate,
+) -> Result<(), String> {
+    if kind == RegistrationKind::Grade1 && !switches.grade1_registration_open {
+        return Err("本省未开放小学新生注册".into());
+    }
+    let w = &switches.windows;
+    let window = match kind {
+        RegistrationKind::InSchool => w.in_school_registration,
+        RegistrationKind::Grade1 => w.grade1_registration,
+        RegistrationKind::Arrival => w.arrival_registration,
+    };
+    match window {
+        Some(win) if !win.contains(today) => Err(format!(
+            "{}的开放时间为 {} 至 {}，今天（{}）不在开放时间内",
+            kind.label(),
+            win.start,
+            win.end,
+            today
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The rules a registration's record is checked by: today, the school's stages, and for new
+/// pupils the province's grade-1 age control. Used by the form and by the server.
+pub fn registration_rules(
+    today: chrono::NaiveDate,
+    school_stages: Vec<crate::stage::Stage>,
+    kind: RegistrationKind,
+    switches: &crate::api_config::ProvinceSwitches,
+) -> crate::record::RecordRules {
+    let mut rules = crate::record::RecordRules::new(today);
+    rules.school_stages = school_stages;
+    if kind == RegistrationKind::Grade1 && switches.grade1_age.enabled {
+        rules.grade1_min_age = Some(switches.grade1_age.min_age);
+    }
+    rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api_config::{DateWindow, ProvinceSwitches};
+    use chrono::NaiveDate;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).expect("date")
+    }
+
+    #[test]
+    fn windows_and_the_grade1_switch_gate_submission() {
+        let mut s = ProvinceSwitches::default();
+        for k in [
+            RegistrationKind::InSchool,
+            RegistrationKind::Grade1,
+            RegistrationKind::Arrival,
+        ] {
+            assert_eq!(registration_open(k, &s, d(12, 1)), Ok(()), "unrestricted");
+        }
+        s.windows.grade1_registration = Some(DateWindow {
+            start: d(9, 1),
+            end: d(9, 30),
+        });
+        assert_eq!(
+            registration_open(RegistrationKind::Grade1, &s, d(9, 1)),
+            Ok(())
+        );
+        assert_eq!(
+            registration_open(RegistrationKind::Grade1, &s, d(9, 30)),
+            Ok(())
+        );
+        assert_eq!(
+            registration_open(RegistrationKind::Grade1, &s, d(10, 1)),
+            Err("小学新生注册的开放时间为 2026-09-01 至 2026-09-30，今天（2026-10-01）不在开放时间内".into())
+        );
+        assert_eq!(
+            registration_open(RegistrationKind::InSchool, &s, d(10, 1)),
+            Ok(())
+        );
+        s.windows.arrival_registration = Some(DateWindow {
+            start: d(1, 1),
+            end: d(1, 31),
+        });
+        assert!(registration_open(RegistrationKind::Arrival, &s, d(2, 1)).is_err());
+        s.grade1_registration_open = false;
+        assert_eq!(
+            registration_open(RegistrationKind::Grade1, &s, d(9, 2)),
+            Err("本省未开放小学新生注册".into())
+        );
+    }
+}

@@ -17,8 +17,9 @@ use serde::Deserialize;
 use serde_json::json;
 use xueji_shared::api::{ErrorBody, OrgSummary};
 use xueji_shared::api_registration::{
-    ActionRecord, DuplicateCandidate, NextStep, RegistrationInfo, RegistrationKind,
-    RegistrationSummary, RequestActionInput, SubmitRegistration,
+    registration_open, registration_rules, ActionRecord, DuplicateCandidate, NextStep,
+    RegistrationInfo, RegistrationKind, RegistrationSummary, RequestActionInput,
+    SubmitRegistration,
 };
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER};
 use xueji_shared::dedup;
@@ -76,16 +77,14 @@ pub(crate) async fn rules_for<C: ConnectionTrait>(
     school: &organisations::Model,
     kind: RegistrationKind,
 ) -> AppResult<RecordRules> {
-    let mut rules = RecordRules::new(crate::clock::today());
-    if let Some(k) = school.stages.as_deref().and_then(SchoolKind::parse) {
-        rules.school_stages = k.stages().to_vec();
-    }
-    if kind == RegistrationKind::Grade1 {
-        let (switches, _) = settings::switches(conn, &school.province_code).await?;
-        if switches.grade1_age.enabled {
-            rules.grade1_min_age = Some(switches.grade1_age.min_age);
-        }
-    }
+    let stages = school
+        .stages
+        .as_deref()
+        .and_then(SchoolKind::parse)
+        .map(|k| k.stages().to_vec())
+        .unwrap_or_default();
+    let (switches, _) = settings::switches(conn, &school.province_code).await?;
+    let rules = registration_rules(crate::clock::today(), stages, kind, &switches);
     Ok(rules)
 }
 
@@ -295,9 +294,7 @@ pub async fn submit(
     }
     let school = caller.org.clone();
     let (switches, _) = settings::switches(&state.db, &school.province_code).await?;
-    if req.kind == RegistrationKind::Grade1 && !switches.grade1_registration_open {
-        return Err(AppError::Forbidden("本省未开放小学新生注册".into()));
-    }
+    registration_open(req.kind, &switches, crate::clock::today()).map_err(AppError::Forbidden)?;
     let rules = rules_for(&state.db, &school, req.kind).await?;
     check_record(&req.record, &rules)?;
     let business = Business::Registration {

@@ -23,7 +23,7 @@ use crate::api::Api;
 use crate::auth::Session;
 use crate::i18n::{fill, t};
 use logic::{blank_record, draft_from_str, draft_to_string, form_errors, DRAFT_KEY};
-use record_form::{load_stages, rules_signal, RecordFields, RecordModel};
+use record_form::{load_stages, registration_rules_signal, today, RecordFields, RecordModel};
 
 fn load_draft() -> Option<(RegistrationKind, serde_json::Value)> {
     let stored: serde_json::Value = LocalStorage::get(DRAFT_KEY).ok()?;
@@ -229,9 +229,23 @@ fn SchoolView(me: Me) -> impl IntoView {
     let api = expect_context::<Api>();
     let stages = RwSignal::new(Vec::<Stage>::new());
     load_stages(api, me.org.id, stages);
-    let rules = rules_signal(stages);
     let (kind0, record0) = load_draft().unwrap_or((RegistrationKind::InSchool, blank_record()));
     let kind = RwSignal::new(kind0);
+    // The province's switches: the grade-1 age control and the registration windows.
+    let switches = RwSignal::new(None::<xueji_shared::api_config::ProvinceSwitches>);
+    spawn_local(async move {
+        if let Ok(v) = api.switches().await {
+            switches.try_set(Some(v.settings));
+        }
+    });
+    let rules = registration_rules_signal(stages, kind, switches);
+    let closed = Signal::derive(move || {
+        switches.with(|sw| {
+            sw.as_ref().and_then(|sw| {
+                xueji_shared::api_registration::registration_open(kind.get(), sw, today()).err()
+            })
+        })
+    });
     let model = RecordModel::new(record0, rules);
     let alert = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
@@ -256,6 +270,10 @@ fn SchoolView(me: Me) -> impl IntoView {
             return;
         }
         model.submitted.set(true);
+        if let Some(reason) = closed.get_untracked() {
+            alert.set(Some(reason));
+            return;
+        }
         let problems = model.local.get_untracked().len();
         if problems > 0 {
             alert.set(Some(fill(
@@ -328,6 +346,17 @@ fn SchoolView(me: Me) -> impl IntoView {
                             {kind_options}
                         </select>
                     </label>
+                    {move || {
+                        closed
+                            .get()
+                            .map(|m| {
+                                view! {
+                                    <div class="alert alert-warn" id="registration-closed" role="status">
+                                        {m}
+                                    </div>
+                                }
+                            })
+                    }}
                     <RecordFields model=model stages=stages/>
                     {move || {
                         alert
@@ -340,7 +369,7 @@ fn SchoolView(me: Me) -> impl IntoView {
                             type="submit"
                             id="registration-submit"
                             class="button button-primary"
-                            disabled=move || pending.get()
+                            disabled=move || pending.get() || closed.get().is_some()
                         >
                             {move || if pending.get() { s.reg_submitting } else { s.reg_submit }}
                         </button>

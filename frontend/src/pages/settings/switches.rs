@@ -28,7 +28,7 @@ pub struct Texts {
     pub cutoff_month: String,
     pub cutoff_day: String,
     /// (start, end) per window, in [`BusinessWindows::entries`] order.
-    pub windows: [(String, String); 5],
+    pub windows: [(String, String); 6],
 }
 
 impl Texts {
@@ -100,9 +100,10 @@ fn change_set<'a>(c: &'a mut ProvinceSwitches, key: &str) -> &'a mut BTreeSet<St
     }
 }
 
-const WINDOW_FIELDS: [&str; 5] = [
+const WINDOW_FIELDS: [&str; 6] = [
     "windows.in_school_registration.end",
     "windows.grade1_registration.end",
+    "windows.arrival_registration.end",
     "windows.graduation.end",
     "windows.promotion.end",
     "windows.enrolment.end",
@@ -371,8 +372,8 @@ mod tests {
         let base = ProvinceSwitches::default();
         let mut texts = Texts::of(&base);
         assert_eq!(build(&base, &texts), Ok(base.clone()));
-        texts.windows[2] = ("2026-07-30".into(), "2026-05-01".into());
-        texts.windows[4] = ("2026-06-01".into(), String::new());
+        texts.windows[3] = ("2026-07-30".into(), "2026-05-01".into());
+        texts.windows[5] = ("2026-06-01".into(), String::new());
         texts.min_age = "x".into();
         let fields: Vec<String> = build(&base, &texts)
             .unwrap_err()
