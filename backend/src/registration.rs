@@ -374,3 +374,53 @@ pub async fn delete_student<C: ConnectionTrait>(
     am.updated_at = Set(now);
     Ok(am.update(conn).await?)
 }
+
+/// Whether `record` names the same person as `student`: the same ID key, or — without an ID —
+/// the same name, gender and birth date.
+pub fn same_person(student: &students::Model, record: &StudentRecord) -> bool {
+    let today = crate::clock::today();
+    let has_id = record.id_type != ID_TYPE_OTHER && !record.id_number.trim().is_empty();
+    if has_id {
+        return dedup::id_key(&record.id_type, &record.id_number, today).is_some()
+            && dedup::id_key(&record.id_type, &record.id_number, today) == student.id_key;
+    }
+    match (record.birth_date, Gender::from_code(&record.gender)) {
+        (Some(birth), Some(gender)) => {
+            student.id_key.is_none()
+                && dedup::person_key(&record.name, gender, birth) == student.person_key
+        }
+        _ => false,
+    }
+}
+
+/// 来华归国 with an existing record: the record moves to `school` with the registered details;
+/// it keeps its number and history.
+pub async fn reuse_for_arrival<C: ConnectionTrait>(
+    conn: &C,
+    student_id: i64,
+    school: &organisations::Model,
+    record: &StudentRecord,
+) -> AppResult<students::Model> {
+    let student = students::Entity::find_by_id(student_id)
+        .one(conn)
+        .await?
+        .filter(|s| s.status != STATUS_DELETED)
+        .ok_or_else(|| AppError::Conflict("所选的已有学籍已被删除，请重新查找".into()))?;
+    if !same_person(&student, record) {
+        return Err(AppError::field(
+            "existing_student_id",
+            "所选的已有学籍与填写的身份信息不一致",
+        ));
+    }
+    let mut stored = record.clone();
+    stored.student_number = student.student_number.clone();
+    let mut am = student.into_active_model();
+    am.school_id = Set(school.id);
+    am.province_code = Set(school.province_code.clone());
+    am.class_id = Set(None);
+    am.status = Set("active".into());
+    am.name = Set(record.name.trim().to_owned());
+    am.record = Set(serde_json::to_string(&stored).map_err(AppError::internal)?);
+    am.updated_at = Set(Utc::now());
+    Ok(am.update(conn).await?)
+}

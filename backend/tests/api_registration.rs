@@ -355,3 +355,135 @@ db_test!(
     registration_is_refused_outside_its_window,
     registration_is_refused_outside_its_window
 );
+
+/// 来华归国: the national lookup finds the child's existing record in another province's
+/// school; a new record is refused; registering with the existing one moves it, number kept.
+async fn an_arriving_student_reuses_the_existing_record(b: Backend) {
+    let app = spawn_app(b).await;
+    let r = record(707);
+    let id = submit(&app, "hz-xh-1-registrar", &r).await["id"]
+        .as_i64()
+        .expect("id");
+    for who in ["hz-xh-1-leader", "hz-xh-registrar"] {
+        let res = act(&app, who, id, json!({ "action": "approve" })).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    }
+    let number = format!("G{}", r.id_number);
+
+    // Ningbo looks the child up nationally (the record is outside its jurisdiction).
+    let nb = app.token("nb-hs-1-registrar").await;
+    let found = app
+        .get(
+            &format!(
+                "/api/v1/students/lookup?id_type=1&id_number={}",
+                r.id_number
+            ),
+            Some(&nb),
+        )
+        .await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text);
+    assert_eq!(
+        found.body.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        found.text
+    );
+    assert_eq!(found.body[0]["student_number"], number);
+    assert_eq!(found.body[0]["school_name"], "杭州市西湖区求是小学");
+    assert_eq!(found.body[0]["matched_by"], "id");
+    let existing = found.body[0]["student_id"].as_i64().expect("id");
+    let bad = app
+        .get("/api/v1/students/lookup?id_type=1&id_number=123", Some(&nb))
+        .await;
+    assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(bad.text.contains("\"id_number\""), "{}", bad.text);
+    let none = app.get("/api/v1/students/lookup", Some(&nb)).await;
+    assert_error(&none, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    for f in ["name", "gender", "birth_date"] {
+        assert!(none.text.contains(&format!("\"{f}\"")), "{}", none.text);
+    }
+    let by_person = app
+        .get(
+            &format!(
+                "/api/v1/students/lookup?name={}&gender={}&birth_date={}",
+                urlencode(&r.name),
+                r.gender,
+                r.birth_date.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            Some(&nb),
+        )
+        .await;
+    assert_eq!(by_person.status, StatusCode::OK, "{}", by_person.text);
+
+    // A second record for the same ID is refused; the existing one is only for arrivals.
+    let res = app
+        .post(
+            "/api/v1/registrations",
+            json!({ "kind": "arrival", "record": r }),
+            Some(&nb),
+        )
+        .await;
+    let msg = assert_error(&res, StatusCode::CONFLICT, "conflict");
+    assert!(msg.contains("使用已有学籍"), "{msg}");
+    let res = app
+        .post(
+            "/api/v1/registrations",
+            json!({ "kind": "in_school", "record": r, "existing_student_id": existing }),
+            Some(&nb),
+        )
+        .await;
+    assert_error(&res, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let mut other = record(708);
+    other.name = r.name.clone();
+    let res = app
+        .post(
+            "/api/v1/registrations",
+            json!({ "kind": "arrival", "record": other, "existing_student_id": existing }),
+            Some(&nb),
+        )
+        .await;
+    let msg = assert_error(&res, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(msg.contains("不一致"), "{msg}");
+
+    let res = app
+        .post(
+            "/api/v1/registrations",
+            json!({ "kind": "arrival", "record": r, "existing_student_id": existing }),
+            Some(&nb),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let id = res.body["id"].as_i64().expect("id");
+    for who in ["nb-hs-1-leader", "nb-hs-registrar"] {
+        let res = act(&app, who, id, json!({ "action": "approve" })).await;
+        assert_eq!(res.status, StatusCode::OK, "{who}: {}", res.text);
+    }
+    let card = app
+        .get(&format!("/api/v1/students/{existing}"), Some(&nb))
+        .await;
+    assert_eq!(card.status, StatusCode::OK, "{}", card.text);
+    assert_eq!(card.body["student_number"], number);
+    assert_eq!(card.body["school"]["name"], "宁波市海曙区中心小学");
+    // Hangzhou no longer holds the record; no problem record was opened.
+    let hz = app.token("hz-xh-1-registrar").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/students/{existing}"), Some(&hz))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get("/api/v1/problems", Some(&nb)).await.body, json!([]));
+}
+db_test!(
+    an_arriving_student_reuses_the_existing_record,
+    an_arriving_student_reuses_the_existing_record
+);
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -364,6 +364,18 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
                 StatusCode::OK
             },
         },
+        // Country-wide by design (来华归国): business roles only; without criteria, 422.
+        Case {
+            name: "arrival lookup",
+            method: Method::GET,
+            path: "/api/v1/students/lookup".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            },
+        },
         Case {
             name: "problems",
             method: Method::GET,

@@ -628,6 +628,27 @@ impl Api {
         self.authed(Method::GET, &path, None).await
     }
 
+    /// `GET /students/lookup`: the national lookup before a 来华归国 registration.
+    pub async fn arrival_lookup(
+        &self,
+        q: &xueji_shared::api_registration::ArrivalLookup,
+    ) -> Result<Vec<xueji_shared::api_registration::ArrivalMatch>, ApiError> {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("id_type", &q.id_type),
+            ("id_number", &q.id_number),
+            ("name", &q.name),
+            ("gender", &q.gender),
+            ("birth_date", &q.birth_date),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
+                parts.push(format!("{k}={}", encode_component(v.trim())));
+            }
+        }
+        let path = format!("/students/lookup?{}", parts.join("&"));
+        self.authed(Method::GET, &path, None).await
+    }
+
     /// `POST /registrations/{id}/actions`.
     pub async fn registration_action(
         &self,

@@ -425,6 +425,17 @@ strings! {
     reg_no,
     reg_school_kind_missing,
     reg_actions,
+    // ── 来华归国: the national lookup ──
+    arr_title,
+    arr_lead,
+    arr_search,
+    arr_searching,
+    arr_none,
+    arr_use,
+    arr_using,
+    arr_cancel_use,
+    arr_by_id,
+    arr_by_person,
 }
 
 /// Simplified Chinese, the default language.
@@ -822,6 +833,16 @@ pub const ZH: Strings = Strings {
     reg_no: "否",
     reg_school_kind_missing: "未能读取本校办学类型，暂不检查学段",
     reg_actions: "办理",
+    arr_title: "全国查找已有学籍",
+    arr_lead: "来华归国学生须先在全国学籍系统中查找：有学籍的使用已有学籍，没有的才新建。按下方填写的身份证件号查找；无证件号的按姓名、性别和出生日期查找。",
+    arr_search: "在全国查找",
+    arr_searching: "正在查找…",
+    arr_none: "全国学籍系统中没有找到该学生的学籍，可以新建。",
+    arr_use: "使用该学籍",
+    arr_using: "提交后将使用已有学籍：{number}（{school}），学籍号不变。",
+    arr_cancel_use: "不使用",
+    arr_by_id: "身份证件号相同",
+    arr_by_person: "姓名、性别、出生日期相同",
 };
 
 /// The strings of the current language.

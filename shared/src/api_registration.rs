@@ -52,6 +52,44 @@ pub struct SubmitRegistration {
     pub kind: RegistrationKind,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub record: StudentRecord,
+    /// 来华归国: the student's existing record found by the national lookup
+    /// (`GET /students/lookup`), to be used instead of a new one.
+    #[serde(default)]
+    pub existing_student_id: Option<i64>,
+}
+
+/// The national lookup before registering a student arriving from abroad (来华归国学生注册):
+/// by ID type and number, or — for students without an ID — by name, gender and birth date.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrivalLookup {
+    #[serde(default)]
+    pub id_type: Option<String>,
+    #[serde(default)]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub gender: Option<String>,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub birth_date: Option<String>,
+}
+
+/// An existing record found by the national lookup: enough to recognise the student, nothing
+/// more (the record belongs to another jurisdiction).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrivalMatch {
+    pub student_id: i64,
+    pub student_number: String,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: String,
+    pub school_name: String,
+    pub status: String,
+    /// `id` (same ID) or `person` (same name, gender and birth date).
+    pub matched_by: String,
 }
 
 /// An action on a request by the actor of its current step (or the applicant).

@@ -2,6 +2,7 @@
 //! routes with utoipa so the OpenAPI document lists every endpoint.
 
 pub mod accounts;
+pub mod arrival;
 pub mod audit;
 pub mod auth;
 pub mod classes;
@@ -52,6 +53,7 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registrations::submit, registrations::list))
         .routes(routes!(registrations::get))
         .routes(routes!(registrations::act))
+        .routes(routes!(arrival::lookup))
         .routes(routes!(students::search))
         .routes(routes!(students::card))
         .routes(routes!(problems::list))

@@ -158,6 +158,51 @@ async fn candidates<C: ConnectionTrait>(
         .collect())
 }
 
+/// 来华归国: the existing record to use, checked; without one, an existing record with the
+/// same ID must be chosen rather than a second one created.
+async fn arrival_target<C: ConnectionTrait>(
+    conn: &C,
+    school: &organisations::Model,
+    req: &SubmitRegistration,
+    found: &[DuplicateCandidate],
+) -> AppResult<Option<i64>> {
+    let Some(id) = req.existing_student_id else {
+        if req.kind == RegistrationKind::Arrival {
+            if let Some(c) = found
+                .iter()
+                .find(|c| c.kind == registration::PROBLEM_DUP_WITH_ID)
+            {
+                return Err(AppError::Conflict(format!(
+                    "全国学籍系统中已有该学生的学籍（{}，{}），请在查找结果中选择「使用已有学籍」",
+                    c.school_name, c.student_number
+                )));
+            }
+        }
+        return Ok(None);
+    };
+    if req.kind != RegistrationKind::Arrival {
+        return Err(AppError::field(
+            "existing_student_id",
+            "只有来华归国学生注册可以使用已有学籍",
+        ));
+    }
+    let student = students::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .filter(|s| s.status != registration::STATUS_DELETED)
+        .ok_or_else(|| AppError::field("existing_student_id", "所选的已有学籍不存在或已删除"))?;
+    if !registration::same_person(&student, &req.record) {
+        return Err(AppError::field(
+            "existing_student_id",
+            "所选的已有学籍与填写的身份信息不一致",
+        ));
+    }
+    if student.school_id == school.id {
+        return Err(AppError::Conflict("该学生已在本校有学籍".into()));
+    }
+    Ok(Some(student.id))
+}
+
 async fn info<C: ConnectionTrait>(
     conn: &C,
     caller: &Caller,
@@ -302,6 +347,7 @@ pub async fn submit(
     };
     let chain = business.chain();
     let found = candidates(&state.db, &req.record).await?;
+    let existing = arrival_target(&state.db, &school, &req, &found).await?;
     let (level, role) = pending_of(&chain, State::START);
     let now = Utc::now();
     let tx = state.begin_write().await?;
@@ -316,7 +362,8 @@ pub async fn submit(
         pending_role: Set(role),
         payload: Set(serde_json::to_string(&req.record).map_err(AppError::internal)?),
         candidates: Set(serde_json::to_string(&found).map_err(AppError::internal)?),
-        student_id: Set(None),
+        // 来华归国 using an existing record: that record, from the start.
+        student_id: Set(existing),
         created_by: Set(caller.account.id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -472,7 +519,30 @@ pub async fn act(
         _ => None,
     };
     let mut student_id = row.student_id;
-    if transition.to == State::Completed {
+    if transition.to == State::Completed && kind == RegistrationKind::Arrival {
+        if let Some(existing) = row.student_id {
+            let before = students::Entity::find_by_id(existing)
+                .one(&*tx)
+                .await?
+                .map(|s| json!({ "school_id": s.school_id, "status": s.status }));
+            let moved = registration::reuse_for_arrival(&*tx, existing, &school, &record).await?;
+            audit::append(
+                &*tx,
+                &caller.actor(),
+                Entry {
+                    action: "student.arrival_reuse",
+                    object_type: "student",
+                    object_id: Some(moved.id.to_string()),
+                    before,
+                    after: Some(json!({ "school_id": moved.school_id, "student_number": moved.student_number })),
+                },
+            )
+            .await?;
+        }
+    }
+    if transition.to == State::Completed
+        && !(kind == RegistrationKind::Arrival && row.student_id.is_some())
+    {
         let rules = rules_for(&*tx, &school, kind).await?;
         let outcome = registration::register(&*tx, &school, &record, &rules).await?;
         student_id = Some(outcome.student().id);

@@ -3,6 +3,7 @@
 //! the school's requests; approvers' 待办 queue and their jurisdiction's requests; a note for
 //! administrators. The detail page is in [`detail`].
 
+pub mod arrival;
 pub mod detail;
 pub mod logic;
 pub mod record_form;
@@ -239,6 +240,8 @@ fn SchoolView(me: Me) -> impl IntoView {
         }
     });
     let rules = registration_rules_signal(stages, kind, switches);
+    // 来华归国: the existing record chosen from the national lookup, if any.
+    let chosen = RwSignal::new(None::<xueji_shared::api_registration::ArrivalMatch>);
     let closed = Signal::derive(move || {
         switches.with(|sw| {
             sw.as_ref().and_then(|sw| {
@@ -287,6 +290,11 @@ fn SchoolView(me: Me) -> impl IntoView {
         let req = SubmitRegistration {
             kind: kind.get_untracked(),
             record: model.value(),
+            existing_student_id: if kind.get_untracked() == RegistrationKind::Arrival {
+                chosen.get_untracked().map(|m| m.student_id)
+            } else {
+                None
+            },
         };
         spawn_local(async move {
             match api.submit_registration(&req).await {
@@ -296,6 +304,7 @@ fn SchoolView(me: Me) -> impl IntoView {
                     kind.try_set(RegistrationKind::InSchool);
                     result.try_set(Some(info));
                     reload.try_update(|n| *n += 1);
+                    chosen.try_set(None);
                 }
                 Err(e) => {
                     if let crate::api::ApiError::Http { fields, .. } = &e {
@@ -357,6 +366,9 @@ fn SchoolView(me: Me) -> impl IntoView {
                                 }
                             })
                     }}
+                    <Show when=move || kind.get() == RegistrationKind::Arrival>
+                        <arrival::ArrivalLookupPanel record=model.record chosen=chosen/>
+                    </Show>
                     <RecordFields model=model stages=stages/>
                     {move || {
                         alert
