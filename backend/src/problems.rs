@@ -262,13 +262,7 @@ fn check_change(
     change: &IdentityChange,
     rules: &RecordRules,
 ) -> AppResult<()> {
-    let mut fields = Vec::new();
-    if NaiveDate::parse_from_str(change.birth_date.trim(), "%Y-%m-%d").is_err() {
-        fields.push(FieldError::new(
-            "change.birth_date",
-            "出生日期格式应为 YYYY-MM-DD",
-        ));
-    }
+    let mut fields = change.validate(rules.today);
     let new = changed_record(record, change);
     // The number is the system's: it follows the new identity once the change is approved.
     let mut checked = new.clone();

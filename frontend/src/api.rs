@@ -215,6 +215,89 @@ impl Api {
         self.noting_password_change(decode(resp).await)
     }
 
+    /// An authenticated request whose body is a form (multipart upload) or whose answer is not
+    /// JSON (file download), with the same refresh-and-retry on 401. Errors are decoded.
+    async fn authed_raw(
+        &self,
+        method: Method,
+        path: &str,
+        form: Option<&web_sys::FormData>,
+    ) -> Result<Response, ApiError> {
+        let attempt = |token: String| {
+            let method = method.clone();
+            async move {
+                let builder = RequestBuilder::new(&url(path))
+                    .method(method)
+                    .header("Authorization", &auth::bearer(&token));
+                let request = match form {
+                    Some(f) => builder.body(f.clone()),
+                    None => builder.build(),
+                }
+                .map_err(|_| ApiError::Network)?;
+                let result = request.send().await;
+                self.net.record_api_reachable(result.is_ok());
+                result.map_err(|_| ApiError::Network)
+            }
+        };
+        let Some(token) = auth::access_token() else {
+            self.session.end();
+            return Err(session_expired());
+        };
+        let mut resp = attempt(token.clone()).await?;
+        if resp.status() == 401 {
+            if auth::access_token().as_deref() == Some(token.as_str()) {
+                self.refresh_shared().await.inspect_err(|e| {
+                    if !e.is_network() {
+                        self.session.end();
+                    }
+                })?;
+            }
+            let Some(token) = auth::access_token() else {
+                self.session.end();
+                return Err(session_expired());
+            };
+            resp = attempt(token).await?;
+        }
+        if (200..300).contains(&resp.status()) {
+            Ok(resp)
+        } else {
+            let status = resp.status();
+            let text = resp.text().await.map_err(|_| ApiError::Network)?;
+            self.noting_password_change(Err(error_from_response(status, &text)))
+        }
+    }
+
+    /// `POST /evidence`: upload one evidence file (PDF/JPG/PNG, checked by the server).
+    pub async fn upload_evidence(
+        &self,
+        file: &web_sys::File,
+    ) -> Result<xueji_shared::api_students::EvidenceInfo, ApiError> {
+        let form = web_sys::FormData::new().map_err(|_| ApiError::Decode)?;
+        form.append_with_blob_and_filename("file", file, &file.name())
+            .map_err(|_| ApiError::Decode)?;
+        let resp = self
+            .authed_raw(Method::POST, "/evidence", Some(&form))
+            .await?;
+        decode(resp).await
+    }
+
+    /// An authenticated file download, as a blob URL to open or save (the caller revokes it).
+    pub async fn download_url(&self, path: &str) -> Result<String, ApiError> {
+        let resp = self.authed_raw(Method::GET, path, None).await?;
+        let mime = resp
+            .headers()
+            .get("content-type")
+            .unwrap_or_else(|| "application/octet-stream".into());
+        let bytes = resp.binary().await.map_err(|_| ApiError::Network)?;
+        let array = js_sys::Uint8Array::from(bytes.as_slice());
+        let parts = js_sys::Array::of1(&array);
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type(&mime);
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
+            .map_err(|_| ApiError::Decode)?;
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ApiError::Decode)
+    }
+
     /// A 403 `password_change_required` marks the session, and the shell then routes to the
     /// change-password page.
     fn noting_password_change<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
@@ -647,6 +730,25 @@ impl Api {
         }
         let path = format!("/students/lookup?{}", parts.join("&"));
         self.authed(Method::GET, &path, None).await
+    }
+
+    /// `GET /problems/{id}`.
+    pub async fn problem(
+        &self,
+        id: i64,
+    ) -> Result<xueji_shared::api_students::ProblemDetail, ApiError> {
+        self.authed(Method::GET, &format!("/problems/{id}"), None)
+            .await
+    }
+
+    /// `POST /problems/{id}/actions`.
+    pub async fn problem_action(
+        &self,
+        id: i64,
+        req: &xueji_shared::problem::ProblemActionInput,
+    ) -> Result<xueji_shared::api_students::ProblemDetail, ApiError> {
+        let path = format!("/problems/{id}/actions");
+        self.authed(Method::POST, &path, Some(json(req)?)).await
     }
 
     /// `POST /registrations/{id}/actions`.

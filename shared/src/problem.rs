@@ -506,6 +506,59 @@ pub struct IdentityChange {
     pub id_number: String,
 }
 
+impl IdentityChange {
+    /// Field by field (`change.<field>`), the checks a phone can run as the user types; the
+    /// server runs these and then the whole record's rules.
+    pub fn validate(&self, today: chrono::NaiveDate) -> Vec<FieldError> {
+        use crate::codes::{Gender, ID_TYPE};
+        let mut f = Vec::new();
+        let name = self.name.trim();
+        if name.is_empty() {
+            f.push(FieldError::new("change.name", "请填写姓名"));
+        } else if name.chars().count() > 36 {
+            f.push(FieldError::new("change.name", "姓名不能超过 36 个字"));
+        }
+        let gender = Gender::from_code(self.gender.trim());
+        if gender.is_none() {
+            f.push(FieldError::new("change.gender", "请选择性别"));
+        }
+        let birth = chrono::NaiveDate::parse_from_str(self.birth_date.trim(), "%Y-%m-%d").ok();
+        match birth {
+            None => f.push(FieldError::new(
+                "change.birth_date",
+                "出生日期格式应为 YYYY-MM-DD",
+            )),
+            Some(b) if b > today => {
+                f.push(FieldError::new("change.birth_date", "出生日期不能晚于今天"))
+            }
+            _ => {}
+        }
+        let id_type = self.id_type.trim();
+        if ID_TYPE.label(id_type).is_none() {
+            f.push(FieldError::new("change.id_type", "请选择身份证件类型"));
+            return f;
+        }
+        match crate::record::check_id_number(id_type, self.id_number.trim(), today) {
+            Err(e) => f.push(FieldError::new("change.id_number", e)),
+            Ok(Some(id)) => {
+                if birth.is_some_and(|b| b != id.birth_date()) {
+                    f.push(FieldError::new(
+                        "change.id_number",
+                        "身份证号中的出生日期与填写的出生日期不一致",
+                    ));
+                } else if gender.is_some_and(|g| g != id.gender()) {
+                    f.push(FieldError::new(
+                        "change.id_number",
+                        "身份证号中的性别与填写的性别不一致",
+                    ));
+                }
+            }
+            Ok(None) => {}
+        }
+        f
+    }
+}
+
 /// Evidence files allowed on one action.
 pub const MAX_EVIDENCE: usize = 10;
 
@@ -836,6 +889,62 @@ mod tests {
         };
         let fields: Vec<_> = approve.validate().into_iter().map(|f| f.field).collect();
         assert_eq!(fields, ["evidence[0]", "change"]);
+    }
+
+    #[test]
+    fn identity_changes_are_checked_field_by_field() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+        let ok = IdentityChange {
+            name: "王小明".into(),
+            gender: "1".into(),
+            birth_date: "2015-03-07".into(),
+            id_type: "1".into(),
+            id_number: "110101201503070018".into(),
+        };
+        let fields = |c: &IdentityChange| {
+            c.validate(today)
+                .into_iter()
+                .map(|f| f.field)
+                .collect::<Vec<_>>()
+        };
+        assert!(fields(&ok).is_empty(), "{:?}", ok.validate(today));
+        let wrong_check = IdentityChange {
+            id_number: "110101201503070019".into(),
+            ..ok.clone()
+        };
+        assert_eq!(fields(&wrong_check), ["change.id_number"]);
+        let wrong_gender = IdentityChange {
+            gender: "2".into(),
+            ..ok.clone()
+        };
+        assert_eq!(fields(&wrong_gender), ["change.id_number"]);
+        let wrong_birth = IdentityChange {
+            birth_date: "2015-03-08".into(),
+            ..ok.clone()
+        };
+        assert_eq!(fields(&wrong_birth), ["change.id_number"]);
+        let no_id = IdentityChange {
+            id_type: "Z".into(),
+            id_number: String::new(),
+            ..ok.clone()
+        };
+        assert!(fields(&no_id).is_empty(), "{:?}", no_id.validate(today));
+        let bad = IdentityChange {
+            name: " ".into(),
+            gender: "9".into(),
+            birth_date: "2015-02-30".into(),
+            id_type: "??".into(),
+            id_number: String::new(),
+        };
+        assert_eq!(
+            fields(&bad),
+            [
+                "change.name",
+                "change.gender",
+                "change.birth_date",
+                "change.id_type"
+            ]
+        );
     }
 
     #[test]
