@@ -518,7 +518,7 @@ fn resolution_text(
     let name = |side: PairSide| {
         loaded
             .side(side)
-            .map(|s| format!("{}（{}）", s.school.name, s.student.student_number))
+            .map(|s| s.school.name.clone())
             .unwrap_or_default()
     };
     match input.action {

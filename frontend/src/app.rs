@@ -16,6 +16,7 @@ use crate::pages::login::LoginPage;
 use crate::pages::module::ModulePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::password::PasswordPage;
+use crate::pages::problem_detail::ProblemDetailPage;
 use crate::pages::registration::detail::RegistrationDetailPage;
 use crate::pages::registration::RegistrationPage;
 use crate::pages::settings::accounts::AccountsPage;
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("registration") view=RegistrationPage/>
                         <Route path=path!("registration/:id") view=RegistrationDetailPage/>
                         <Route path=path!("problems") view=module("problems")/>
+                        <Route path=path!("problems/:id") view=ProblemDetailPage/>
                         <Route path=path!("changes") view=module("changes")/>
                         <Route path=path!("transfers") view=module("transfers")/>
                         <Route path=path!("graduation") view=module("graduation")/>

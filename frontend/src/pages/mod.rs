@@ -5,5 +5,6 @@ pub mod login;
 pub mod module;
 pub mod not_found;
 pub mod password;
+pub mod problem_detail;
 pub mod registration;
 pub mod settings;
