@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use serde::Deserialize;
 use xueji_shared::api::ErrorBody;
 use xueji_shared::api_students::{problem_kind_label, ProblemSummary};
+use xueji_shared::problem::ProblemState;
 
 use crate::auth::Caller;
 use crate::entities::{organisations, problems, students};
@@ -36,12 +37,14 @@ pub async fn list(
         .from(students::Entity)
         .and_where(students::Column::SchoolId.in_subquery(caller.scope().org_ids()))
         .to_owned();
-    let wanted = match q.state.as_deref() {
-        Some("resolved") => "resolved",
-        _ => "open",
+    let resolved = ProblemState::Resolved.as_str();
+    // `open` lists every unresolved record, those awaiting arbitration included.
+    let state_filter = match q.state.as_deref() {
+        Some("resolved") => problems::Column::State.eq(resolved),
+        _ => problems::Column::State.ne(resolved),
     };
     let rows = problems::Entity::find()
-        .filter(problems::Column::State.eq(wanted))
+        .filter(state_filter)
         .filter(
             Condition::any()
                 .add(problems::Column::StudentId.in_subquery(ours.clone()))
@@ -60,7 +63,7 @@ pub async fn list(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let schools: HashMap<i64, String> = organisations::Entity::find()
+    let schools: HashMap<i64, organisations::Model> = organisations::Entity::find()
         .filter(
             organisations::Column::Id
                 .is_in(studs.values().map(|s| s.school_id).collect::<Vec<_>>()),
@@ -68,13 +71,12 @@ pub async fn list(
         .all(&state.db)
         .await?
         .into_iter()
-        .map(|o| (o.id, o.name))
+        .map(|o| (o.id, o))
         .collect();
-    let school_of = |id: i64| {
-        studs
-            .get(&id)
-            .and_then(|s| schools.get(&s.school_id).cloned())
-    };
+    let scope = caller.scope();
+    let school_of = |id: i64| studs.get(&id).and_then(|s| schools.get(&s.school_id));
+    let in_scope = |id: i64| school_of(id).is_some_and(|o| scope.contains(o));
+    let school_name = |id: i64| school_of(id).map(|o| o.name.clone());
     Ok(Json(
         rows.into_iter()
             .map(|p| {
@@ -83,15 +85,20 @@ pub async fn list(
                     id: p.id,
                     kind_label: problem_kind_label(&p.kind).to_owned(),
                     kind: p.kind.clone(),
+                    state_label: ProblemState::parse(&p.state)
+                        .map_or_else(|| p.state.clone(), |st| st.label().to_owned()),
                     state: p.state.clone(),
                     student_id: p.student_id,
                     student_number: s.map(|s| s.student_number.clone()).unwrap_or_default(),
                     name: s.map(|s| s.name.clone()).unwrap_or_default(),
-                    school_name: school_of(p.student_id).unwrap_or_default(),
+                    school_name: school_name(p.student_id).unwrap_or_default(),
+                    student_in_scope: in_scope(p.student_id),
+                    other_student_id: p.other_student_id,
                     other_student_number: p
                         .other_student_id
                         .and_then(|o| studs.get(&o).map(|s| s.student_number.clone())),
-                    other_school_name: p.other_student_id.and_then(school_of),
+                    other_school_name: p.other_student_id.and_then(school_name),
+                    other_in_scope: p.other_student_id.is_some_and(in_scope),
                     created_at: p.created_at.to_rfc3339(),
                 }
             })
