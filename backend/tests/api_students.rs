@@ -479,6 +479,36 @@ async fn search_by_grade_class_and_status(b: Backend) {
         .await;
     assert_eq!(page.body["total"], 1, "{}", page.text);
     assert_eq!(page.body["items"][0]["school_name"], other.name);
+
+    // The province narrows to a city or a county (org_id), never beyond its own subtree.
+    register(&app, "3330203001", &records(85, 1)[0]).await;
+    let province = app.token("zj-registrar").await;
+    let total_of = |q: String| {
+        let app = &app;
+        let t = province.clone();
+        async move {
+            let r = app.get(&format!("/api/v1/students?{q}"), Some(&t)).await;
+            assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.text);
+            r.body["total"].clone()
+        }
+    };
+    assert_eq!(total_of(String::new()).await, 6);
+    for (code, n) in [("330100", 5), ("330106", 5), ("330200", 1), ("330102", 0)] {
+        let org = school(&app, code).await;
+        assert_eq!(total_of(format!("org_id={}", org.id)).await, n, "{code}");
+    }
+    let hs = school(&app, "330203").await;
+    assert_error(
+        &app.get(&format!("/api/v1/students?org_id={}", hs.id), Some(&county))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &app.get("/api/v1/students?org_id=abc", Some(&county)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation",
+    );
 }
 db_test!(
     search_by_grade_class_and_status,

@@ -649,6 +649,19 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
         if let Some(code) = targets(w, me, "county", wh) {
             let county = w.by_code(code);
             let inside = wh == Where::Inside;
+            out.push(Case {
+                name: "students under county",
+                method: Method::GET,
+                path: format!("/api/v1/students?org_id={}", county.id),
+                body: None,
+                expect: if admin {
+                    StatusCode::FORBIDDEN
+                } else if inside {
+                    StatusCode::OK
+                } else {
+                    StatusCode::NOT_FOUND
+                },
+            });
             *seq += 1;
             out.push(Case {
                 name: "org create under county",

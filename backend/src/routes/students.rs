@@ -35,6 +35,9 @@ pub struct StudentQuery {
     /// Only this school (of the jurisdiction).
     #[param(value_type = Option<i64>)]
     pub school_id: Option<String>,
+    /// Only the schools under this organisation of the jurisdiction (a city, a county, …).
+    #[param(value_type = Option<i64>)]
+    pub org_id: Option<String>,
     /// Only this grade (national grade code 11–16, 21–24, 31–33), as of today.
     pub grade: Option<String>,
     /// Only this class (of a school of the jurisdiction): students placed in it, or whose
@@ -58,6 +61,7 @@ pub struct StudentQuery {
 #[derive(Debug, Default)]
 struct Filters {
     school_id: Option<i64>,
+    org_id: Option<i64>,
     grade: Option<(Stage, i32)>,
     class_id: Option<i64>,
     status: Option<&'static str>,
@@ -90,6 +94,7 @@ impl StudentQuery {
     fn filters(&self, today: chrono::NaiveDate) -> AppResult<Filters> {
         let mut errors = Vec::new();
         let school_id = parse_id("school_id", "学校", &self.school_id, &mut errors);
+        let org_id = parse_id("org_id", "单位", &self.org_id, &mut errors);
         let class_id = parse_id("class_id", "班级", &self.class_id, &mut errors);
         let grade = given(&self.grade).and_then(|t| {
             let g = grades::cohort_in(t, today);
@@ -141,6 +146,7 @@ impl StudentQuery {
         }
         Ok(Filters {
             school_id,
+            org_id,
             grade,
             class_id,
             status,
@@ -190,6 +196,15 @@ pub async fn search(
     if let Some(school) = f.school_id {
         let school = scope.org(&state.db, school).await?;
         select = select.filter(students::Column::SchoolId.eq(school.id));
+    }
+    if let Some(org) = f.org_id {
+        let org = scope.org(&state.db, org).await?;
+        let below = SqlQuery::select()
+            .column(organisations::Column::Id)
+            .from(organisations::Entity)
+            .and_where(organisations::Column::Path.like(format!("{}%", org.path)))
+            .to_owned();
+        select = select.filter(students::Column::SchoolId.in_subquery(below));
     }
     if let Some(class) = f.class_id {
         let class = scope
