@@ -5,5 +5,7 @@ pub mod login;
 pub mod module;
 pub mod not_found;
 pub mod password;
+pub mod problems;
 pub mod registration;
 pub mod settings;
+pub mod students;
