@@ -227,6 +227,12 @@ async fn both_sides_of_a_duplicate_see_the_problem(b: Backend) {
         assert_eq!(res.body[0]["other_in_scope"], other, "{who}");
         assert_eq!(res.body[0]["other_student_id"], first.id, "{who}");
         assert_eq!(res.body[0]["state_label"], "处理中", "{who}");
+        let other_name = if other {
+            serde_json::json!(r.name)
+        } else {
+            Value::Null
+        };
+        assert_eq!(res.body[0]["other_name"], other_name, "{who}");
     }
     // Both students of an unresolved pair carry the problem flag in the search.
     let t = app.token("hz-xh-1-registrar").await;

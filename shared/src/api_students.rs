@@ -159,6 +159,9 @@ pub struct ProblemSummary {
     #[serde(default)]
     pub student_in_scope: bool,
     pub other_student_id: Option<i64>,
+    /// The other student's name, only when it is in the caller's jurisdiction.
+    #[serde(default)]
+    pub other_name: Option<String>,
     pub other_student_number: Option<String>,
     pub other_school_name: Option<String>,
     /// The other student of a pair is in the caller's jurisdiction.

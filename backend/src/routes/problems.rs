@@ -94,6 +94,10 @@ pub async fn list(
                     school_name: school_name(p.student_id).unwrap_or_default(),
                     student_in_scope: in_scope(p.student_id),
                     other_student_id: p.other_student_id,
+                    other_name: p
+                        .other_student_id
+                        .filter(|o| in_scope(*o))
+                        .and_then(|o| studs.get(&o).map(|s| s.name.clone())),
                     other_student_number: p
                         .other_student_id
                         .and_then(|o| studs.get(&o).map(|s| s.student_number.clone())),

@@ -64,6 +64,7 @@ pub fn ProblemList(items: Vec<ProblemSummary>, empty: &'static str) -> impl Into
                 view! {
                     <div class="problem-side problem-other">
                         <span class="problem-side-label">{s.prob_other}</span>
+                        {p.other_name.clone().map(|n| view! { <span class="problem-name">{n}</span> })}
                         {number_link(p.other_student_id, n, p.other_in_scope)}
                         <span class="problem-school">{p.other_school_name.clone().unwrap_or_default()}</span>
                     </div>
