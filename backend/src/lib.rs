@@ -11,6 +11,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod evidence;
+pub mod grades;
 pub mod identity;
 pub mod passwords;
 pub mod problems;

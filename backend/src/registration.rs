@@ -105,7 +105,7 @@ pub async fn register<C: ConnectionTrait>(
         record: Set(String::new()),
         created_at: Set(now),
         updated_at: Set(now),
-        ..Default::default()
+        ..crate::grades::placement(record, rules) // stage, cohort, class name
     }
     .insert(conn)
     .await?;

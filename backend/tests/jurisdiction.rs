@@ -377,6 +377,17 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
             },
         },
         Case {
+            name: "students filtered",
+            method: Method::GET,
+            path: "/api/v1/students?grade=13&status=active&problem=false&per_page=200".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            },
+        },
+        Case {
             name: "problems",
             method: Method::GET,
             path: "/api/v1/problems".into(),
@@ -575,6 +586,25 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
             } else {
                 StatusCode::OK
             };
+            let business_read = if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                read(inside)
+            };
+            out.push(Case {
+                name: "students of school",
+                method: Method::GET,
+                path: format!("/api/v1/students?school_id={}", school.id),
+                body: None,
+                expect: business_read,
+            });
+            out.push(Case {
+                name: "students of class",
+                method: Method::GET,
+                path: format!("/api/v1/students?class_id={}", w.classes[&school.id]),
+                body: None,
+                expect: business_read,
+            });
             if let Some(student) = w.students.get(&school.id) {
                 let business_read = if admin {
                     StatusCode::FORBIDDEN
@@ -702,6 +732,19 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
         if let Some(code) = targets(w, me, "county", wh) {
             let county = w.by_code(code);
             let inside = wh == Where::Inside;
+            out.push(Case {
+                name: "students under county",
+                method: Method::GET,
+                path: format!("/api/v1/students?org_id={}", county.id),
+                body: None,
+                expect: if admin {
+                    StatusCode::FORBIDDEN
+                } else if inside {
+                    StatusCode::OK
+                } else {
+                    StatusCode::NOT_FOUND
+                },
+            });
             *seq += 1;
             out.push(Case {
                 name: "org create under county",

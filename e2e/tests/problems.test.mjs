@@ -75,7 +75,7 @@ async function act(page, key) {
 }
 
 async function sideState(page, side) {
-  return page.locator(`.problem-side[data-side="${side}"] .problem-side-state`).getAttribute('data-state');
+  return page.locator(`.pd-side[data-side="${side}"] .pd-side-state`).getAttribute('data-state');
 }
 
 test('a duplicate pair is worked off and arbitrated by the province', async () => {
@@ -112,7 +112,7 @@ test('a duplicate pair is worked off and arbitrated by the province', async () =
       buffer: PDF,
     });
     await page.locator('#problem-action-submit').click();
-    await page.locator('.problem-side[data-side="a"] .problem-side-state[data-state="claimed"]').waitFor();
+    await page.locator('.pd-side[data-side="a"] .pd-side-state[data-state="claimed"]').waitFor();
     await page.locator('#problem-history [data-evidence]').first().waitFor();
     await screenshot(page, 'problem-phone-claimed');
     assert.deepEqual(problems, []);
@@ -130,7 +130,7 @@ test('a duplicate pair is worked off and arbitrated by the province', async () =
     await act(page, 'a:approve');
     await screenshot(page, 'problem-tablet-approve');
     await page.locator('#problem-action-submit').click();
-    await page.locator('.problem-side[data-side="a"] .problem-side-state[data-state="upheld"]').waitFor();
+    await page.locator('.pd-side[data-side="a"] .pd-side-state[data-state="upheld"]').waitFor();
     assert.equal(await sideState(page, 'b'), 'open');
   } finally {
     await tablet.context.close();

@@ -762,6 +762,136 @@ impl Api {
     }
 }
 
+// ───────────── students and problems (学籍查询 / 学籍卡 / 问题学籍: pages/students, pages/problems) ─────────────
+
+/// The filters and page of `GET /students`; empty filters are left out of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudentQuery {
+    pub page: u32,
+    pub per_page: u32,
+    /// Student number, ID number or part of a name.
+    pub q: String,
+    pub school_id: Option<i64>,
+    /// An authority of the jurisdiction (city, county): only the schools below it.
+    pub org_id: Option<i64>,
+    /// National grade code (`13`), or empty.
+    pub grade: String,
+    pub class_id: Option<i64>,
+    /// Status code (`active`, …), or empty.
+    pub status: String,
+    pub problem: Option<bool>,
+}
+
+impl Default for StudentQuery {
+    fn default() -> Self {
+        StudentQuery {
+            page: 1,
+            per_page: 20,
+            q: String::new(),
+            school_id: None,
+            org_id: None,
+            grade: String::new(),
+            class_id: None,
+            status: String::new(),
+            problem: None,
+        }
+    }
+}
+
+impl StudentQuery {
+    /// The path with its query string, e.g. `/students?page=1&per_page=20&grade=13`.
+    pub fn path(&self) -> String {
+        let mut path = format!(
+            "/students?page={}&per_page={}",
+            self.page.max(1),
+            self.per_page
+        );
+        let ids = [
+            ("school_id", self.school_id),
+            ("org_id", self.org_id),
+            ("class_id", self.class_id),
+        ];
+        let ids = ids
+            .iter()
+            .filter_map(|(name, v)| v.map(|v| (*name, v.to_string())));
+        let texts = [
+            ("q", &self.q),
+            ("grade", &self.grade),
+            ("status", &self.status),
+        ];
+        let texts = texts
+            .iter()
+            .map(|(name, v)| (*name, v.trim().to_owned()))
+            .filter(|(_, v)| !v.is_empty());
+        let problem = self.problem.map(|p| ("problem", p.to_string()));
+        for (name, value) in texts.chain(ids).chain(problem) {
+            path.push_str(&format!("&{name}={}", encode_component(&value)));
+        }
+        path
+    }
+}
+
+impl Api {
+    /// `GET /students`: students of the jurisdiction.
+    pub async fn students(
+        &self,
+        query: &StudentQuery,
+    ) -> Result<xueji_shared::api_students::StudentPage, ApiError> {
+        self.authed(Method::GET, &query.path(), None).await
+    }
+
+    /// `GET /students/{id}`: the student card (学籍卡).
+    pub async fn student_card(
+        &self,
+        id: i64,
+    ) -> Result<xueji_shared::api_students::StudentCard, ApiError> {
+        let path = format!("/students/{id}");
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `GET /problems?state=open|resolved`: the problem-record queue (问题学籍).
+    pub async fn problems(
+        &self,
+        resolved: bool,
+    ) -> Result<Vec<xueji_shared::api_students::ProblemSummary>, ApiError> {
+        let path = if resolved {
+            "/problems?state=resolved"
+        } else {
+            "/problems?state=open"
+        };
+        self.authed(Method::GET, path, None).await
+    }
+}
+
+#[cfg(test)]
+mod student_query_tests {
+    use super::StudentQuery;
+
+    #[test]
+    fn student_query_leaves_out_empty_filters() {
+        assert_eq!(
+            StudentQuery::default().path(),
+            "/students?page=1&per_page=20"
+        );
+        let q = StudentQuery {
+            page: 2,
+            q: " 王 ".into(),
+            school_id: Some(7),
+            org_id: Some(3),
+            grade: "13".into(),
+            class_id: Some(9),
+            status: "active".into(),
+            problem: Some(false),
+            ..StudentQuery::default()
+        };
+        assert_eq!(
+            q.path(),
+            "/students?page=2&per_page=20&q=%E7%8E%8B&grade=13&status=active\
+             &school_id=7&org_id=3&class_id=9&problem=false"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

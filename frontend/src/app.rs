@@ -17,6 +17,7 @@ use crate::pages::module::ModulePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::password::PasswordPage;
 use crate::pages::problem_detail::ProblemDetailPage;
+use crate::pages::problems::ProblemsPage;
 use crate::pages::registration::detail::RegistrationDetailPage;
 use crate::pages::registration::RegistrationPage;
 use crate::pages::settings::accounts::AccountsPage;
@@ -29,6 +30,8 @@ use crate::pages::settings::orgs::OrgsPage;
 use crate::pages::settings::password_policy::PasswordPolicyPage;
 use crate::pages::settings::switches::SwitchesPage;
 use crate::pages::settings::SettingsHub;
+use crate::pages::students::card::StudentCardPage;
+use crate::pages::students::StudentsPage;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -55,7 +58,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=HomePage/>
                         <Route path=path!("registration") view=RegistrationPage/>
                         <Route path=path!("registration/:id") view=RegistrationDetailPage/>
-                        <Route path=path!("problems") view=module("problems")/>
+                        <Route path=path!("students") view=StudentsPage/>
+                        <Route path=path!("students/:id") view=StudentCardPage/>
+                        <Route path=path!("problems") view=ProblemsPage/>
                         <Route path=path!("problems/:id") view=ProblemDetailPage/>
                         <Route path=path!("changes") view=module("changes")/>
                         <Route path=path!("transfers") view=module("transfers")/>

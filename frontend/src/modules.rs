@@ -1,5 +1,7 @@
 //! The business modules shown in the navigation, in the order of the national system's menu.
 
+use xueji_shared::org::Role;
+
 use crate::i18n::Strings;
 
 /// One navigation entry for a business module.
@@ -14,13 +16,19 @@ pub struct Module {
 }
 
 /// All business modules, with their texts in the given language.
-pub fn modules(s: &Strings) -> [Module; 8] {
+pub fn modules(s: &Strings) -> [Module; 9] {
     [
         Module {
             path: "/registration",
             slug: "registration",
             title: s.module_registration,
             description: s.module_registration_desc,
+        },
+        Module {
+            path: "/students",
+            slug: "students",
+            title: s.module_students,
+            description: s.module_students_desc,
         },
         Module {
             path: "/problems",
@@ -67,6 +75,16 @@ pub fn modules(s: &Strings) -> [Module; 8] {
     ]
 }
 
+/// Modules for business roles only (系统管理员 do no business and get no entry).
+const BUSINESS_ONLY: &[&str] = &["students"];
+
+impl Module {
+    /// Whether the navigation shows this module to `role` (everything while it is unknown).
+    pub fn visible_to(&self, role: Option<Role>) -> bool {
+        role.is_none_or(|r| r.does_business() || !BUSINESS_ONLY.contains(&self.slug))
+    }
+}
+
 /// The module a slug names, if any.
 pub fn by_slug(s: &Strings, slug: &str) -> Option<Module> {
     modules(s).into_iter().find(|m| m.slug == slug)
@@ -89,12 +107,24 @@ mod tests {
     }
 
     #[test]
+    fn student_search_is_for_business_roles() {
+        let students = by_slug(&ZH, "students").expect("students");
+        assert!(students.visible_to(Some(Role::Registrar)));
+        assert!(students.visible_to(Some(Role::Leader)));
+        assert!(!students.visible_to(Some(Role::Admin)));
+        assert!(students.visible_to(None));
+        let settings = by_slug(&ZH, "settings").expect("settings");
+        assert!(settings.visible_to(Some(Role::Admin)));
+    }
+
+    #[test]
     fn titles_follow_the_issue() {
         let titles: Vec<_> = modules(&ZH).iter().map(|m| m.title).collect();
         assert_eq!(
             titles,
             [
                 "学籍注册",
+                "学生查询",
                 "问题学籍",
                 "学籍变动",
                 "转学",

@@ -21,7 +21,16 @@ pub struct StudentSummary {
     pub school_id: i64,
     pub school_name: String,
     pub status: String,
-    /// An open problem record (问题学籍) concerns this student.
+    /// Chinese label of the status (在校, 休学, …).
+    pub status_label: String,
+    /// The current national grade code (11–16, 21–24, 31–33), derived from the cohort and
+    /// today's school year; `None` when unknown or past the stage's last grade.
+    pub grade: Option<String>,
+    /// E.g. `小学三年级`, or `小学修业期满` past the last grade.
+    pub grade_label: Option<String>,
+    /// 班级 as on the record.
+    pub class_name: Option<String>,
+    /// An unresolved problem record (问题学籍) concerns this student.
     pub has_problem: bool,
 }
 
@@ -54,7 +63,7 @@ pub struct ProblemInfo {
     /// `invalid_id`, `dup_with_id`, `dup_without_id`.
     pub kind: String,
     pub kind_label: String,
-    /// `open` or `resolved`.
+    /// `open`, `arbitration` or `resolved`.
     pub state: String,
     /// The other record of a duplicate pair: its number and school (a duplicate names both
     /// sides, across jurisdictions).
@@ -73,6 +82,11 @@ pub struct StudentCard {
     pub number_kind: String,
     pub number_kind_label: String,
     pub status: String,
+    pub status_label: String,
+    /// The current grade (see [`StudentSummary::grade`]).
+    pub grade: Option<String>,
+    pub grade_label: Option<String>,
+    pub class_name: Option<String>,
     pub school: OrgSummary,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub record: StudentRecord,
@@ -81,6 +95,30 @@ pub struct StudentCard {
     /// RFC 3339.
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// Student statuses (学籍状态): the stored code and its Chinese label. Registration makes a
+/// student `active`; status changes (异动), transfers and graduation move it to the others.
+pub const STUDENT_STATUSES: &[(&str, &str)] = &[
+    ("active", "在校"),
+    ("suspended", "休学"),
+    ("abroad", "出境学习"),
+    ("dropped_out", "辍学"),
+    ("withdrawn", "退学"),
+    ("expelled", "开除"),
+    ("deceased", "死亡"),
+    ("transferred_out", "转出"),
+    ("graduated", "毕业"),
+    ("completed", "结业"),
+    ("deleted", "已删除"),
+];
+
+/// Chinese label of a student status, if it is one.
+pub fn student_status_label(code: &str) -> Option<&'static str> {
+    STUDENT_STATUSES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
 }
 
 /// Chinese label of a problem kind.
@@ -108,15 +146,28 @@ pub struct ProblemSummary {
     pub kind: String,
     pub kind_label: String,
     pub state: String,
+    /// Chinese label of the state (处理中, 待共同上级仲裁, 已解决).
+    #[serde(default)]
     pub state_label: String,
     /// The caller must act on it (its school, its authority, or the arbiter).
+    #[serde(default)]
     pub awaiting_me: bool,
     pub student_id: i64,
     pub student_number: String,
     pub name: String,
     pub school_name: String,
+    /// The student is in the caller's jurisdiction (its card can be opened).
+    #[serde(default)]
+    pub student_in_scope: bool,
+    pub other_student_id: Option<i64>,
+    /// The other student's name, only when it is in the caller's jurisdiction.
+    #[serde(default)]
+    pub other_name: Option<String>,
     pub other_student_number: Option<String>,
     pub other_school_name: Option<String>,
+    /// The other student of a pair is in the caller's jurisdiction.
+    #[serde(default)]
+    pub other_in_scope: bool,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -204,4 +255,21 @@ pub struct DeleteStudentInput {
     pub reason: String,
     #[serde(default)]
     pub evidence: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_have_distinct_codes_and_labels() {
+        assert_eq!(student_status_label("active"), Some("在校"));
+        assert_eq!(student_status_label("suspended"), Some("休学"));
+        assert_eq!(student_status_label("studying"), None);
+        for (i, (c, l)) in STUDENT_STATUSES.iter().enumerate() {
+            assert!(STUDENT_STATUSES[i + 1..]
+                .iter()
+                .all(|(c2, l2)| c2 != c && l2 != l));
+        }
+    }
 }

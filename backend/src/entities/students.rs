@@ -23,6 +23,12 @@ pub struct Model {
     pub record: String,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// Stage and cohort (school year the cohort entered grade 1 of the stage): the grade of any
+    /// school year follows from them (`crate::grades`). `None` for an unknown grade.
+    pub stage: Option<String>,
+    pub cohort: Option<i32>,
+    /// 班级 as on the record.
+    pub class_name: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

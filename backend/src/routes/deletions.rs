@@ -128,7 +128,13 @@ pub async fn delete(
         birth_date: deleted.birth_date.to_string(),
         school_id: deleted.school_id,
         school_name: school.name,
+        status_label: xueji_shared::api_students::student_status_label(&deleted.status)
+            .unwrap_or_default()
+            .to_owned(),
         status: deleted.status,
+        grade: None,
+        grade_label: None,
+        class_name: deleted.class_name,
         has_problem: false,
     }))
 }

@@ -80,7 +80,9 @@ pub async fn list(
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
+    let scope = caller.scope();
     let school_of = |id: i64| studs.get(&id).and_then(|s| schools.get(&s.school_id));
+    let in_scope = |id: i64| school_of(id).is_some_and(|o| scope.contains(o));
     let mut out = Vec::with_capacity(rows.len());
     for p in rows {
         let awaiting = awaiting_me(
@@ -107,6 +109,12 @@ pub async fn list(
             school_name: school_of(p.student_id)
                 .map(|o| o.name.clone())
                 .unwrap_or_default(),
+            student_in_scope: in_scope(p.student_id),
+            other_student_id: p.other_student_id,
+            other_name: p
+                .other_student_id
+                .filter(|o| in_scope(*o))
+                .and_then(|o| studs.get(&o).map(|s| s.name.clone())),
             other_student_number: p
                 .other_student_id
                 .and_then(|o| studs.get(&o).map(|s| s.student_number.clone())),
@@ -114,6 +122,7 @@ pub async fn list(
                 .other_student_id
                 .and_then(school_of)
                 .map(|o| o.name.clone()),
+            other_in_scope: p.other_student_id.is_some_and(in_scope),
             created_at: p.created_at.to_rfc3339(),
         });
     }

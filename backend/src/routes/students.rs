@@ -1,7 +1,7 @@
 //! Find students of the jurisdiction and read a student card (学籍卡). Registrars and leaders
 //! of schools and authorities; administrators do no business.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
 use axum::Json;
@@ -10,45 +10,178 @@ use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
-use xueji_shared::api::{ErrorBody, OrgSummary};
+use xueji_shared::api::{ErrorBody, FieldError, OrgSummary};
 use xueji_shared::api_students::{
-    problem_kind_label, NumberHistory, ProblemInfo, StudentCard, StudentPage, StudentSummary,
+    problem_kind_label, student_status_label, NumberHistory, ProblemInfo, StudentCard, StudentPage,
+    StudentSummary, STUDENT_STATUSES,
 };
 use xueji_shared::dedup;
 use xueji_shared::org::Level;
+use xueji_shared::problem::ProblemState;
 use xueji_shared::record::StudentRecord;
+use xueji_shared::stage::Stage;
 use xueji_shared::student_number::Kind;
 
 use crate::auth::Caller;
-use crate::entities::{organisations, problems, student_numbers, students};
+use crate::entities::{classes, organisations, problems, student_numbers, students};
 use crate::error::{ApiPath, ApiQuery, AppError, AppResult};
+use crate::grades;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct StudentQuery {
     /// A student number (exact), an ID number (exact), or part of a name.
     pub q: Option<String>,
     /// Only this school (of the jurisdiction).
-    pub school_id: Option<i64>,
-    /// Only students with (true) or without (false) an open problem record.
-    pub problem: Option<bool>,
+    #[param(value_type = Option<i64>)]
+    pub school_id: Option<String>,
+    /// Only the schools under this organisation of the jurisdiction (a city, a county, …).
+    #[param(value_type = Option<i64>)]
+    pub org_id: Option<String>,
+    /// Only this grade (national grade code 11–16, 21–24, 31–33), as of today.
+    pub grade: Option<String>,
+    /// Only this class (of a school of the jurisdiction): students placed in it, or whose
+    /// record names its grade and class name.
+    #[param(value_type = Option<i64>)]
+    pub class_id: Option<String>,
+    /// Only this status (`active`, `suspended`, …; `xueji_shared::api_students::STUDENT_STATUSES`).
+    pub status: Option<String>,
+    /// Only students with (true) or without (false) an unresolved problem record.
+    #[param(value_type = Option<bool>)]
+    pub problem: Option<String>,
     /// 1-based.
-    pub page: Option<u32>,
+    #[param(value_type = Option<u32>)]
+    pub page: Option<String>,
     /// At most 200; default 50.
-    pub per_page: Option<u32>,
+    #[param(value_type = Option<u32>)]
+    pub per_page: Option<String>,
 }
 
-fn open_problem_ids() -> sea_orm::sea_query::SelectStatement {
+/// The filters of a search, checked: every bad value is reported at once, by field.
+#[derive(Debug, Default)]
+struct Filters {
+    school_id: Option<i64>,
+    org_id: Option<i64>,
+    grade: Option<(Stage, i32)>,
+    class_id: Option<i64>,
+    status: Option<&'static str>,
+    problem: Option<bool>,
+    page: u32,
+    per_page: u32,
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+fn parse_id(
+    field: &str,
+    what: &str,
+    v: &Option<String>,
+    errors: &mut Vec<FieldError>,
+) -> Option<i64> {
+    let t = given(v)?;
+    match t.parse::<i64>() {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            errors.push(FieldError::new(field, format!("{what}编号“{t}”无效")));
+            None
+        }
+    }
+}
+
+impl StudentQuery {
+    fn filters(&self, today: chrono::NaiveDate) -> AppResult<Filters> {
+        let mut errors = Vec::new();
+        let school_id = parse_id("school_id", "学校", &self.school_id, &mut errors);
+        let org_id = parse_id("org_id", "单位", &self.org_id, &mut errors);
+        let class_id = parse_id("class_id", "班级", &self.class_id, &mut errors);
+        let grade = given(&self.grade).and_then(|t| {
+            let g = grades::cohort_in(t, today);
+            if g.is_none() {
+                errors.push(FieldError::new(
+                    "grade",
+                    format!("年级代码“{t}”无效（小学11–16，初中21–24，高中31–33）"),
+                ));
+            }
+            g
+        });
+        let status = given(&self.status).and_then(|t| {
+            let code = STUDENT_STATUSES
+                .iter()
+                .find(|(c, _)| *c == t)
+                .map(|(c, _)| *c);
+            if code.is_none() {
+                errors.push(FieldError::new("status", format!("学籍状态“{t}”无效")));
+            }
+            code
+        });
+        let problem = match given(&self.problem) {
+            None => None,
+            Some("true" | "1") => Some(true),
+            Some("false" | "0") => Some(false),
+            Some(_) => {
+                errors.push(FieldError::new("problem", "问题学籍筛选应为 true 或 false"));
+                None
+            }
+        };
+        let page = match given(&self.page).map(str::parse::<u32>) {
+            None => 1,
+            Some(Ok(n)) if n >= 1 => n,
+            Some(_) => {
+                errors.push(FieldError::new("page", "页码应为正整数"));
+                1
+            }
+        };
+        let per_page = match given(&self.per_page).map(str::parse::<u32>) {
+            None => 50,
+            Some(Ok(n)) => n.clamp(1, 200),
+            Some(Err(_)) => {
+                errors.push(FieldError::new("per_page", "每页条数应为1至200的整数"));
+                50
+            }
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok(Filters {
+            school_id,
+            org_id,
+            grade,
+            class_id,
+            status,
+            problem,
+            page,
+            per_page,
+        })
+    }
+}
+
+fn status_label(code: &str) -> String {
+    student_status_label(code).unwrap_or(code).to_owned()
+}
+
+/// Students concerned by an unresolved problem record (either side of a pair).
+fn problem_ids(side: problems::Column) -> sea_orm::sea_query::SelectStatement {
     SqlQuery::select()
-        .column(problems::Column::StudentId)
+        .column(side)
         .from(problems::Entity)
-        .and_where(problems::Column::State.eq("open"))
+        .and_where(problems::Column::State.ne(ProblemState::Resolved.as_str()))
+        .and_where(side.is_not_null())
         .to_owned()
+}
+
+fn has_open_problem() -> Condition {
+    Condition::any()
+        .add(students::Column::Id.in_subquery(problem_ids(problems::Column::StudentId)))
+        .add(students::Column::Id.in_subquery(problem_ids(problems::Column::OtherStudentId)))
 }
 
 /// Students of the caller's jurisdiction.
 #[utoipa::path(get, path = "/students", tag = "学籍查询", params(StudentQuery), security(("bearer" = [])),
-    responses((status = 200, body = StudentPage), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = StudentPage), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "学校或班级不在管辖范围内"),
+        (status = 422, body = ErrorBody, description = "筛选条件无效")))]
 pub async fn search(
     State(state): State<AppState>,
     caller: Caller,
@@ -56,12 +189,54 @@ pub async fn search(
 ) -> AppResult<Json<StudentPage>> {
     caller.require_business()?;
     let scope = caller.scope();
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 200);
+    let today = crate::clock::today();
+    let f = q.filters(today)?;
+    let (page, per_page) = (f.page, f.per_page);
     let mut select = scope.owned(students::Entity::find(), students::Column::SchoolId);
-    if let Some(school) = q.school_id {
+    if let Some(school) = f.school_id {
         let school = scope.org(&state.db, school).await?;
         select = select.filter(students::Column::SchoolId.eq(school.id));
+    }
+    if let Some(org) = f.org_id {
+        let org = scope.org(&state.db, org).await?;
+        let below = SqlQuery::select()
+            .column(organisations::Column::Id)
+            .from(organisations::Entity)
+            .and_where(organisations::Column::Path.like(format!("{}%", org.path)))
+            .to_owned();
+        select = select.filter(students::Column::SchoolId.in_subquery(below));
+    }
+    if let Some(class) = f.class_id {
+        let class = scope
+            .owned(classes::Entity::find(), classes::Column::SchoolId)
+            .filter(classes::Column::Id.eq(class))
+            .one(&state.db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut by_record = Condition::all()
+            .add(students::Column::ClassId.is_null())
+            .add(students::Column::ClassName.eq(class.name.clone()));
+        by_record = match grades::cohort_of_class(&class, today) {
+            Some((stage, cohort)) => by_record
+                .add(students::Column::Stage.eq(stage.as_str()))
+                .add(students::Column::Cohort.eq(cohort)),
+            None => by_record.add(students::Column::Id.is_null()),
+        };
+        select = select
+            .filter(students::Column::SchoolId.eq(class.school_id))
+            .filter(
+                Condition::any()
+                    .add(students::Column::ClassId.eq(class.id))
+                    .add(by_record),
+            );
+    }
+    if let Some((stage, cohort)) = f.grade {
+        select = select
+            .filter(students::Column::Stage.eq(stage.as_str()))
+            .filter(students::Column::Cohort.eq(cohort));
+    }
+    if let Some(status) = f.status {
+        select = select.filter(students::Column::Status.eq(status));
     }
     if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let text: String = text.chars().take(32).collect();
@@ -74,11 +249,9 @@ pub async fn search(
                 .add(students::Column::Name.contains(dedup::normalise_name(&text))),
         );
     }
-    match q.problem {
-        Some(true) => select = select.filter(students::Column::Id.in_subquery(open_problem_ids())),
-        Some(false) => {
-            select = select.filter(students::Column::Id.not_in_subquery(open_problem_ids()))
-        }
+    match f.problem {
+        Some(true) => select = select.filter(has_open_problem()),
+        Some(false) => select = select.filter(has_open_problem().not()),
         None => {}
     }
     let total = select.clone().count(&state.db).await?;
@@ -90,15 +263,22 @@ pub async fn search(
         .all(&state.db)
         .await?;
     let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
-    let flagged: std::collections::HashSet<i64> = problems::Entity::find()
+    let pairs: Vec<(i64, Option<i64>)> = problems::Entity::find()
         .select_only()
         .column(problems::Column::StudentId)
-        .filter(problems::Column::StudentId.is_in(ids))
-        .filter(problems::Column::State.eq("open"))
-        .into_tuple::<i64>()
+        .column(problems::Column::OtherStudentId)
+        .filter(problems::Column::State.ne(ProblemState::Resolved.as_str()))
+        .filter(
+            Condition::any()
+                .add(problems::Column::StudentId.is_in(ids.clone()))
+                .add(problems::Column::OtherStudentId.is_in(ids)),
+        )
+        .into_tuple()
         .all(&state.db)
-        .await?
+        .await?;
+    let flagged: HashSet<i64> = pairs
         .into_iter()
+        .flat_map(|(a, b)| std::iter::once(a).chain(b))
         .collect();
     let schools: HashMap<i64, String> = organisations::Entity::find()
         .filter(
@@ -111,17 +291,24 @@ pub async fn search(
         .collect();
     let items = rows
         .into_iter()
-        .map(|s| StudentSummary {
-            has_problem: flagged.contains(&s.id),
-            school_name: schools.get(&s.school_id).cloned().unwrap_or_default(),
-            id: s.id,
-            student_number: s.student_number,
-            number_kind: s.number_kind,
-            name: s.name,
-            gender: s.gender,
-            birth_date: s.birth_date.to_string(),
-            school_id: s.school_id,
-            status: s.status,
+        .map(|s| {
+            let (grade, grade_label) = grades::current(s.stage.as_deref(), s.cohort, today);
+            StudentSummary {
+                has_problem: flagged.contains(&s.id),
+                school_name: schools.get(&s.school_id).cloned().unwrap_or_default(),
+                id: s.id,
+                student_number: s.student_number,
+                number_kind: s.number_kind,
+                name: s.name,
+                gender: s.gender,
+                birth_date: s.birth_date.to_string(),
+                school_id: s.school_id,
+                status_label: status_label(&s.status),
+                status: s.status,
+                grade,
+                grade_label,
+                class_name: s.class_name,
+            }
         })
         .collect();
     Ok(Json(StudentPage {
@@ -204,6 +391,7 @@ pub async fn card(
             created_at: p.created_at.to_rfc3339(),
         });
     }
+    let (grade, grade_label) = grades::current(s.stage.as_deref(), s.cohort, crate::clock::today());
     let kind_label = match s.number_kind.as_str() {
         "G" => Kind::G.label(),
         "J" => Kind::J.label(),
@@ -214,7 +402,11 @@ pub async fn card(
         student_number: s.student_number,
         number_kind_label: kind_label.to_owned(),
         number_kind: s.number_kind,
+        status_label: status_label(&s.status),
         status: s.status,
+        grade,
+        grade_label,
+        class_name: s.class_name,
         school: OrgSummary {
             id: school.id,
             code: school.code,

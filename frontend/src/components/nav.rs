@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::auth::Session;
 use crate::i18n::t;
 use crate::modules::modules;
 
@@ -12,15 +13,23 @@ pub fn Nav(
     open: RwSignal<bool>,
 ) -> impl IntoView {
     let s = t();
-    let links = modules(s).map(|m| {
-        view! {
-            <li>
-                <A href=m.path attr:class="nav-link" attr:data-module=m.slug>
-                    {m.title}
-                </A>
-            </li>
-        }
-    });
+    let session = expect_context::<Session>();
+    let links = move || {
+        let role = session.account().map(|me| me.role);
+        modules(s)
+            .into_iter()
+            .filter(|m| m.visible_to(role))
+            .map(|m| {
+                view! {
+                    <li>
+                        <A href=m.path attr:class="nav-link" attr:data-module=m.slug>
+                            {m.title}
+                        </A>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <nav
             id="main-nav"

@@ -36,16 +36,23 @@ pub fn HomePage() -> impl IntoView {
         sync.try_set(next);
     });
 
-    let shortcuts = modules(s).map(|m| {
-        view! {
-            <li>
-                <A href=m.path attr:class="module-tile" attr:data-module=m.slug>
-                    <span class="module-tile-title">{m.title}</span>
-                    <span class="module-tile-desc">{m.description}</span>
-                </A>
-            </li>
-        }
-    });
+    let shortcuts = move || {
+        let role = session.account().map(|me| me.role);
+        modules(s)
+            .into_iter()
+            .filter(|m| m.visible_to(role))
+            .map(|m| {
+                view! {
+                    <li>
+                        <A href=m.path attr:class="module-tile" attr:data-module=m.slug>
+                            <span class="module-tile-title">{m.title}</span>
+                            <span class="module-tile-desc">{m.description}</span>
+                        </A>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
 
     view! {
         <div class="page home-page">

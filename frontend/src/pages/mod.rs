@@ -6,5 +6,7 @@ pub mod module;
 pub mod not_found;
 pub mod password;
 pub mod problem_detail;
+pub mod problems;
 pub mod registration;
 pub mod settings;
+pub mod students;

@@ -95,9 +95,9 @@ fn side_card(side: ProblemSideInfo, pair: bool) -> impl IntoView {
         .in_scope
         .then(|| format!("/students/{}", side.student_id));
     view! {
-        <section class="card problem-side" data-side=side.side.clone()>
+        <section class="card pd-side" data-side=side.side.clone()>
             <h2 class="card-title">{side_title(&side.side, pair)}</h2>
-            <dl class="problem-facts">
+            <dl class="pd-facts">
                 <dt>{s.pd_number}</dt>
                 <dd class="mono">{side.student_number.clone()}</dd>
                 <dt>{s.pd_name}</dt>
@@ -111,7 +111,7 @@ fn side_card(side: ProblemSideInfo, pair: bool) -> impl IntoView {
                 <dt>{s.pd_authority}</dt>
                 <dd>{side.authority_name.clone()}</dd>
                 <dt>{s.pd_side_state}</dt>
-                <dd class="problem-side-state" data-state=side.state.clone()>{side.state_label.clone()}</dd>
+                <dd class="pd-side-state" data-state=side.state.clone()>{side.state_label.clone()}</dd>
             </dl>
             {card.map(|href| view! { <A href=href attr:class="button button-quiet button-small">{s.pd_open_card}</A> })}
         </section>
@@ -160,8 +160,8 @@ fn ProblemBody(detail: ProblemDetail, on_update: Callback<ProblemDetail>) -> imp
         .collect_view();
     let sides_for_form = detail.sides.clone();
     view! {
-        <div class="problem-head card">
-            <p class="problem-kind">
+        <div class="pd-head card">
+            <p class="pd-kind">
                 <strong>{detail.kind_label.clone()}</strong>
                 " · "
                 <span id="problem-state" data-state=detail.state.clone()>{detail.state_label.clone()}</span>
@@ -172,7 +172,7 @@ fn ProblemBody(detail: ProblemDetail, on_update: Callback<ProblemDetail>) -> imp
                 .clone()
                 .map(|r| view! { <p id="problem-resolution">{s.pd_resolution} "：" {r}</p> })}
         </div>
-        <div class="problem-sides">{sides}</div>
+        <div class="pd-sides">{sides}</div>
         <section class="card problem-actions" id="problem-actions">
             <h2 class="card-title">{s.pd_actions}</h2>
             {if allowed.is_empty() {

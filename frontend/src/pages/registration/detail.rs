@@ -196,7 +196,15 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
         });
     };
 
+    let student_id = info.student_id;
     let number = info.student_number.clone().map(|n| {
+        let n = match student_id {
+            Some(sid) => view! {
+                <A href=format!("/students/{sid}") attr:title=s.reg_open_card>{n}</A>
+            }
+            .into_any(),
+            None => n.into_any(),
+        };
         view! {
             <section class="card reg-number-card">
                 <p class="reg-number-label">{s.reg_student_number}</p>

@@ -398,7 +398,20 @@ fn display(record: &Value, spec: &FieldSpec, kind: InputKind) -> String {
         InputKind::Grade => {
             Grade::from_code(&raw, &StageLengths::default()).map_or(raw.clone(), Grade::label)
         }
+        _ if matches!(spec.field, "birthplace" | "household_place") => region_text(&raw),
         _ => raw,
+    }
+}
+
+/// A division code (6 or 12 digits) with its name in front: `浙江省杭州市西湖区（330106002022）`.
+fn region_text(raw: &str) -> String {
+    let name = (matches!(raw.len(), 6 | 12) && raw.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| raw.get(..6).and_then(|c| c.parse().ok()))
+        .flatten()
+        .and_then(xueji_shared::region::full_name);
+    match name {
+        Some(n) => format!("{n}（{raw}）"),
+        None => raw.to_owned(),
     }
 }
 
