@@ -12,6 +12,7 @@ pub mod me;
 pub mod orgs;
 pub mod problems;
 pub mod registrations;
+pub mod scans;
 pub mod students;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -54,6 +55,9 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(students::search))
         .routes(routes!(students::card))
         .routes(routes!(problems::list))
+        // the full duplicate scan (routes/scans.rs)
+        .routes(routes!(scans::start, scans::list))
+        .routes(routes!(scans::get))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(evidence::upload))
