@@ -18,8 +18,8 @@
 //! # How it scales
 //! The walk goes in id order in chunks of [`CHUNK`] students (one primary-key range read).
 //! For each chunk, one `GROUP BY … HAVING COUNT(*) > 1` over the chunk's ID keys (and one over
-//! its person keys) answers "which of these keys are shared" from the key indexes; only the
-//! few shared groups are then read in full. A group is handled once per run. Progress (cursor,
+//! its no-ID students' person keys) answers "which of these keys are shared" from the key
+//! indexes alone; only the few shared groups are then read in full (status, no-ID). A group is handled once per run. Progress (cursor,
 //! students checked, counts, heartbeat) is written after every chunk, together with the chunk's
 //! new problem records and their audit entries, in one write transaction.
 //!
@@ -382,13 +382,13 @@ async fn walk(state: &AppState, run_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Keys (of `column`) among `keys` that more than one active student holds, restricted by
-/// `extra` (e.g. "without an ID").
+/// Keys (of `column`) among `keys` that more than one student holds: one grouped read of the
+/// key's index alone (no table rows), so it stays cheap however many keys a chunk has. Status
+/// and other conditions are applied to the few groups it returns ([`groups`]).
 async fn shared_keys(
     state: &AppState,
     column: students::Column,
     keys: &[String],
-    extra: Condition,
 ) -> AppResult<Vec<String>> {
     if keys.is_empty() {
         return Ok(Vec::new());
@@ -396,17 +396,16 @@ async fn shared_keys(
     Ok(students::Entity::find()
         .select_only()
         .column(column)
-        .filter(students::Column::Status.eq(ACTIVE))
         .filter(column.is_in(keys.iter().cloned()))
-        .filter(extra)
         .group_by(column)
-        .having(Expr::expr(Func::count(Expr::col(students::Column::Id))).gt(1))
+        .having(Expr::expr(Func::count(Expr::col(column))).gt(1))
         .into_tuple::<String>()
         .all(&state.db)
         .await?)
 }
 
-/// The active students holding the given keys, grouped by key, each group in id order.
+/// The active students holding the given keys (and meeting `extra`, e.g. "without an ID"),
+/// grouped by key, each group in id order; groups of one are dropped.
 async fn groups(
     state: &AppState,
     column: students::Column,
@@ -429,11 +428,12 @@ async fn groups(
     for m in members {
         out.entry(m.key.clone()).or_default().push(m);
     }
+    out.retain(|_, g| g.len() > 1);
     Ok(out)
 }
 
 async fn dup_with_id(state: &AppState, keys: &[String]) -> AppResult<Vec<Candidate>> {
-    let shared = shared_keys(state, students::Column::IdKey, keys, Condition::all()).await?;
+    let shared = shared_keys(state, students::Column::IdKey, keys).await?;
     if shared.is_empty() {
         return Ok(Vec::new());
     }
@@ -468,13 +468,13 @@ async fn dup_with_id(state: &AppState, keys: &[String]) -> AppResult<Vec<Candida
 }
 
 async fn dup_without_id(state: &AppState, keys: &[String]) -> AppResult<Vec<Candidate>> {
-    let no_id = || Condition::all().add(students::Column::IdKey.is_null());
-    let shared = shared_keys(state, students::Column::PersonKey, keys, no_id()).await?;
+    let no_id = Condition::all().add(students::Column::IdKey.is_null());
+    let shared = shared_keys(state, students::Column::PersonKey, keys).await?;
     if shared.is_empty() {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for (_, members) in groups(state, students::Column::PersonKey, &shared, no_id()).await? {
+    for (_, members) in groups(state, students::Column::PersonKey, &shared, no_id).await? {
         let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
         let earliest = ids[0];
         for m in &members[1..] {
