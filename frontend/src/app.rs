@@ -18,6 +18,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::password::PasswordPage;
 use crate::pages::registration::detail::RegistrationDetailPage;
 use crate::pages::registration::RegistrationPage;
+use crate::pages::scan::ScanPage;
 use crate::pages::settings::accounts::AccountsPage;
 use crate::pages::settings::audit::AuditLogPage;
 use crate::pages::settings::calendar::CalendarPage;
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("registration") view=RegistrationPage/>
                         <Route path=path!("registration/:id") view=RegistrationDetailPage/>
                         <Route path=path!("problems") view=module("problems")/>
+                        <Route path=path!("problems/scan") view=ScanPage/>
                         <Route path=path!("changes") view=module("changes")/>
                         <Route path=path!("transfers") view=module("transfers")/>
                         <Route path=path!("graduation") view=module("graduation")/>

@@ -6,4 +6,5 @@ pub mod module;
 pub mod not_found;
 pub mod password;
 pub mod registration;
+pub mod scan;
 pub mod settings;
