@@ -16,10 +16,11 @@
 //! country, so a pair with one side in the province is found by that province's scan too.
 //!
 //! # How it scales
-//! The walk goes in id order in chunks of [`CHUNK`] students (one primary-key range read).
-//! For each chunk, one `GROUP BY … HAVING COUNT(*) > 1` over the chunk's ID keys (and one over
-//! its no-ID students' person keys) answers "which of these keys are shared" from the key
-//! indexes alone; only the few shared groups are then read in full (status, no-ID). A group is handled once per run. Progress (cursor,
+//! First, one `GROUP BY … HAVING COUNT(*) > 1` over each key index (ID key, person key) finds
+//! every key that more than one student holds — a pass over the index, not a probe per student.
+//! Then the walk goes in id order in chunks of [`CHUNK`] students (one primary-key range read);
+//! a student whose key is shared brings its group in (one read for the chunk's groups, with the
+//! status and no-ID conditions), and each group is handled once per run. A group is handled once per run. Progress (cursor,
 //! students checked, counts, heartbeat) is written after every chunk, together with the chunk's
 //! new problem records and their audit entries, in one write transaction.
 //!
@@ -304,8 +305,10 @@ async fn walk(state: &AppState, run_id: i64) -> AppResult<()> {
     let province = run.province_code.clone();
     let today = crate::clock::today();
     let mut cursor = run.cursor;
-    let mut seen_id_keys: HashSet<String> = HashSet::new();
-    let mut seen_person_keys: HashSet<String> = HashSet::new();
+    // Keys held by more than one student, nationally; each group is handled once, when the
+    // walk first meets one of its students.
+    let mut shared_id_keys = shared_keys(state, students::Column::IdKey).await?;
+    let mut shared_person_keys = shared_keys(state, students::Column::PersonKey).await?;
     loop {
         let rows: Vec<Row> = students::Entity::find()
             .select_only()
@@ -350,23 +353,16 @@ async fn walk(state: &AppState, run_id: i64) -> AppResult<()> {
         }
         let id_keys: Vec<String> = rows
             .iter()
-            .filter_map(|r| r.id_key.clone())
-            .filter(|k| !seen_id_keys.contains(k))
-            .collect::<HashSet<_>>()
-            .into_iter()
+            .filter_map(|r| r.id_key.as_ref())
+            .filter_map(|k| shared_id_keys.take(k))
             .collect();
         candidates.extend(dup_with_id(state, &id_keys).await?);
-        seen_id_keys.extend(id_keys);
         let person_keys: Vec<String> = rows
             .iter()
             .filter(|r| r.id_key.is_none())
-            .map(|r| r.person_key.clone())
-            .filter(|k| !seen_person_keys.contains(k))
-            .collect::<HashSet<_>>()
-            .into_iter()
+            .filter_map(|r| shared_person_keys.take(&r.person_key))
             .collect();
         candidates.extend(dup_without_id(state, &person_keys).await?);
-        seen_person_keys.extend(person_keys);
 
         write_chunk(
             state,
@@ -382,26 +378,21 @@ async fn walk(state: &AppState, run_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Keys (of `column`) among `keys` that more than one student holds: one grouped read of the
-/// key's index alone (no table rows), so it stays cheap however many keys a chunk has. Status
-/// and other conditions are applied to the few groups it returns ([`groups`]).
-async fn shared_keys(
-    state: &AppState,
-    column: students::Column,
-    keys: &[String],
-) -> AppResult<Vec<String>> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
+/// Every key (of `column`) that more than one student holds, nationally: one grouped pass
+/// over the key's index (no table rows, no probe per student). Status and the other
+/// conditions are applied to the few groups the walk meets ([`groups`]).
+async fn shared_keys(state: &AppState, column: students::Column) -> AppResult<HashSet<String>> {
     Ok(students::Entity::find()
         .select_only()
         .column(column)
-        .filter(column.is_in(keys.iter().cloned()))
+        .filter(column.is_not_null())
         .group_by(column)
         .having(Expr::expr(Func::count(Expr::col(column))).gt(1))
         .into_tuple::<String>()
         .all(&state.db)
-        .await?)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// The active students holding the given keys (and meeting `extra`, e.g. "without an ID"),
@@ -432,8 +423,7 @@ async fn groups(
     Ok(out)
 }
 
-async fn dup_with_id(state: &AppState, keys: &[String]) -> AppResult<Vec<Candidate>> {
-    let shared = shared_keys(state, students::Column::IdKey, keys).await?;
+async fn dup_with_id(state: &AppState, shared: &[String]) -> AppResult<Vec<Candidate>> {
     if shared.is_empty() {
         return Ok(Vec::new());
     }
@@ -445,7 +435,7 @@ async fn dup_with_id(state: &AppState, keys: &[String]) -> AppResult<Vec<Candida
         .map(|c| (c.id_key, c.student_id))
         .collect();
     let mut out = Vec::new();
-    for (key, members) in groups(state, students::Column::IdKey, &shared, Condition::all()).await? {
+    for (key, members) in groups(state, students::Column::IdKey, shared, Condition::all()).await? {
         let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
         // The claim's owner when it is one of the group, otherwise the earliest record.
         let owner = owners
@@ -467,14 +457,13 @@ async fn dup_with_id(state: &AppState, keys: &[String]) -> AppResult<Vec<Candida
     Ok(out)
 }
 
-async fn dup_without_id(state: &AppState, keys: &[String]) -> AppResult<Vec<Candidate>> {
+async fn dup_without_id(state: &AppState, shared: &[String]) -> AppResult<Vec<Candidate>> {
     let no_id = Condition::all().add(students::Column::IdKey.is_null());
-    let shared = shared_keys(state, students::Column::PersonKey, keys).await?;
     if shared.is_empty() {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for (_, members) in groups(state, students::Column::PersonKey, &shared, no_id).await? {
+    for (_, members) in groups(state, students::Column::PersonKey, shared, no_id).await? {
         let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
         let earliest = ids[0];
         for m in &members[1..] {
