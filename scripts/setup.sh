@@ -67,7 +67,8 @@ setup_build() {
 }
 
 ensure_chromium() {
-  apt_install chromium fonts-noto-cjk
+  # sqlite3: the scan e2e test writes legacy records straight into the server's database.
+  apt_install chromium fonts-noto-cjk sqlite3
 }
 
 pg_answers() {

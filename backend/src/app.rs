@@ -50,6 +50,7 @@ pub const JSON_BODY_LIMIT: usize = 2 * 1024 * 1024;
         (name = "学籍注册", description = "注册申请、查重与逐级核办"),
         (name = "学籍查询", description = "本辖区学生查询与学籍卡"),
         (name = "问题学籍", description = "问题学籍队列、佐证、变更、删除、核办与共同上级仲裁"),
+        (name = "全量查重", description = "全量查重任务：夜间自动或手动发起，查找身份证件号错误和重复学籍"),
         (name = "审计", description = "审计日志与哈希链校验"),
         (name = "运维", description = "健康检查"),
         (name = "系统配置", description = "班额、受控字段、管理功能设置、工作日历、密码策略、年级与班级"),

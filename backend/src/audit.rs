@@ -220,6 +220,10 @@ pub fn action_label(action: &str) -> &'static str {
         "problem.act" => "办理问题学籍",
         a if a.starts_with("config.") => "修改系统配置",
         a if a.starts_with("class.") => "维护班级",
+        "scan.start" => "发起全量查重",
+        "scan.finish" => "全量查重完成",
+        "scan.fail" => "全量查重未完成",
+        "problem.found" => "查重发现问题学籍",
         _ => "其他操作",
     }
 }

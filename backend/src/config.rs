@@ -39,6 +39,10 @@ pub struct Config {
     #[arg(long, env = "XUEJI_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 
+    /// When the nightly full duplicate scan (全量查重) runs, China time `HH:MM`; `off` disables it.
+    #[arg(long, env = "XUEJI_NIGHTLY_SCAN", default_value = "02:00")]
+    pub nightly_scan: String,
+
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(long, env = "XUEJI_LOG_FORMAT", default_value = "pretty")]
     pub log_format: String,

@@ -17,6 +17,7 @@ pub mod passwords;
 pub mod problems;
 pub mod registration;
 pub mod routes;
+pub mod scan;
 pub mod scope;
 pub mod settings;
 pub mod state;

@@ -104,6 +104,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let conn = db::connect(&url).await?;
     db::migrate(&conn).await?;
     let secret = config.resolve_jwt_secret()?;
+    let nightly = xueji_backend::scan::parse_nightly(&config.nightly_scan)?;
     let state = AppState::new(
         conn,
         &secret,
@@ -113,6 +114,13 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     );
     if config.demo_data && demo::seed_if_empty(&state).await? {
         tracing::info!("demo data seeded (password {})", demo::DEMO_PASSWORD);
+    }
+    match nightly {
+        Some(at) => {
+            xueji_backend::scan::spawn_nightly(state.clone(), at);
+            tracing::info!(at = %at.format("%H:%M"), "nightly duplicate scan scheduled (China time)");
+        }
+        None => tracing::info!("nightly duplicate scan disabled (XUEJI_NIGHTLY_SCAN=off)"),
     }
     if !config.dist_dir.join("index.html").exists() {
         tracing::warn!(

@@ -42,6 +42,7 @@ struct World {
     requests: HashMap<i64, i64>, // school id → a registration request pending at the school leader
     students: HashMap<i64, i64>, // school id → a registered student
     problems: HashMap<i64, i64>, // school id → an open problem record about its student
+    scans: (i64, i64),           // finished scan runs: Zhejiang's, another province's
 }
 
 impl World {
@@ -148,6 +149,32 @@ async fn world(app: &TestApp) -> World {
         tx.commit().await.expect("commit");
         students.insert(school.id, out.student().id);
     }
+    let mut scans = Vec::new();
+    for province in ["330000", "440000"] {
+        let now = Utc::now();
+        let run = xueji_backend::entities::scan_runs::ActiveModel {
+            province_code: Set(Some(province.into())),
+            trigger_kind: Set("nightly".into()),
+            state: Set("done".into()),
+            total: Set(0),
+            done: Set(0),
+            found_invalid_id: Set(0),
+            found_dup_with_id: Set(0),
+            found_dup_without_id: Set(0),
+            started_by: Set(None),
+            started_at: Set(now),
+            finished_at: Set(Some(now)),
+            heartbeat_at: Set(now),
+            cursor: Set(0),
+            running_slot: Set(None),
+            error: Set(None),
+            ..Default::default()
+        }
+        .insert(app.db())
+        .await
+        .expect("scan run");
+        scans.push(run.id);
+    }
     let mut problems = HashMap::new();
     for (school, student) in &students {
         let tx = app.state.begin_write().await.expect("tx");
@@ -167,6 +194,7 @@ async fn world(app: &TestApp) -> World {
         classes,
         students,
         problems,
+        scans: (scans[0], scans[1]),
         requests,
         switches,
         orgs: rows
@@ -755,6 +783,46 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
             });
         }
     }
+    // The full duplicate scan: province and ministry registrars start one (national for the
+    // ministry); they and their leaders see their runs; another province's run is 404.
+    let scan_level = !admin && matches!(level, "ministry" | "province");
+    out.push(Case {
+        name: "scans",
+        method: Method::GET,
+        path: "/api/v1/scans".into(),
+        body: None,
+        expect: if scan_level {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        },
+    });
+    for (run, theirs) in [(w.scans.0, false), (w.scans.1, true)] {
+        out.push(Case {
+            name: "scan get",
+            method: Method::GET,
+            path: format!("/api/v1/scans/{run}"),
+            body: None,
+            expect: if !scan_level {
+                StatusCode::FORBIDDEN
+            } else if theirs && level == "province" {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::OK
+            },
+        });
+    }
+    out.push(Case {
+        name: "scan start",
+        method: Method::POST,
+        path: "/api/v1/scans".into(),
+        body: None,
+        expect: if scan_level && c.role == "registrar" {
+            StatusCode::ACCEPTED
+        } else {
+            StatusCode::FORBIDDEN
+        },
+    });
     out
 }
 

@@ -892,6 +892,26 @@ mod student_query_tests {
     }
 }
 
+// ───────────── full duplicate scan (全量查重: pages/scan) ─────────────
+
+impl Api {
+    /// `POST /scans`: start the full duplicate scan (province and ministry registrars).
+    pub async fn start_scan(&self) -> Result<xueji_shared::api_scan::ScanRun, ApiError> {
+        self.authed(Method::POST, "/scans", None).await
+    }
+
+    /// `GET /scans`: the recent runs the caller may see, newest first.
+    pub async fn scans(&self) -> Result<Vec<xueji_shared::api_scan::ScanRun>, ApiError> {
+        self.authed(Method::GET, "/scans", None).await
+    }
+
+    /// `GET /scans/{id}`: one run and its progress.
+    pub async fn scan(&self, id: i64) -> Result<xueji_shared::api_scan::ScanRun, ApiError> {
+        let path = format!("/scans/{id}");
+        self.authed(Method::GET, &path, None).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@ use crate::pages::problem_detail::ProblemDetailPage;
 use crate::pages::problems::ProblemsPage;
 use crate::pages::registration::detail::RegistrationDetailPage;
 use crate::pages::registration::RegistrationPage;
+use crate::pages::scan::ScanPage;
 use crate::pages::settings::accounts::AccountsPage;
 use crate::pages::settings::audit::AuditLogPage;
 use crate::pages::settings::calendar::CalendarPage;
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("students") view=StudentsPage/>
                         <Route path=path!("students/:id") view=StudentCardPage/>
                         <Route path=path!("problems") view=ProblemsPage/>
+                        <Route path=path!("problems/scan") view=ScanPage/>
                         <Route path=path!("problems/:id") view=ProblemDetailPage/>
                         <Route path=path!("changes") view=module("changes")/>
                         <Route path=path!("transfers") view=module("transfers")/>

@@ -17,5 +17,6 @@ pub mod province_switches;
 pub mod refresh_tokens;
 pub mod request_actions;
 pub mod requests;
+pub mod scan_runs;
 pub mod student_numbers;
 pub mod students;

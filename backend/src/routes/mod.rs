@@ -14,6 +14,7 @@ pub mod me;
 pub mod orgs;
 pub mod problems;
 pub mod registrations;
+pub mod scans;
 pub mod students;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -61,6 +62,9 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(problems::act))
         .routes(routes!(problems::evidence))
         .routes(routes!(deletions::delete))
+        // the full duplicate scan (routes/scans.rs)
+        .routes(routes!(scans::start, scans::list))
+        .routes(routes!(scans::get))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(evidence::upload))

@@ -69,7 +69,22 @@ pub fn HomePage() -> impl IntoView {
             </p>
             <section class="modules" aria-labelledby="modules-heading">
                 <h2 id="modules-heading" class="section-title">{s.modules_heading}</h2>
-                <ul class="module-grid">{shortcuts}</ul>
+                <ul class="module-grid">
+                    {shortcuts}
+                    {move || {
+                        session
+                            .account()
+                            .filter(crate::pages::scan::can_view)
+                            .map(|_| view! {
+                                <li>
+                                    <A href="/problems/scan" attr:class="module-tile" attr:data-module="scan">
+                                        <span class="module-tile-title">{s.scan_home_tile}</span>
+                                        <span class="module-tile-desc">{s.scan_home_tile_desc}</span>
+                                    </A>
+                                </li>
+                            })
+                    }}
+                </ul>
             </section>
         </div>
     }

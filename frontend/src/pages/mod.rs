@@ -8,5 +8,6 @@ pub mod password;
 pub mod problem_detail;
 pub mod problems;
 pub mod registration;
+pub mod scan;
 pub mod settings;
 pub mod students;
