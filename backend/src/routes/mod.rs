@@ -8,6 +8,7 @@ pub mod classes;
 pub mod config;
 pub mod evidence;
 pub mod health;
+pub mod imports;
 pub mod me;
 pub mod orgs;
 pub mod problems;
@@ -54,6 +55,21 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(students::search))
         .routes(routes!(students::card))
         .routes(routes!(problems::list))
+        // bulk registration (routes/imports.rs)
+        .routes(routes!(imports::template))
+        .routes(routes!(imports::list))
+        .routes(routes!(imports::get))
+        .routes(routes!(imports::report))
+        .routes(routes!(imports::commit))
+        .routes(routes!(imports::cancel))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(imports::upload))
+                // Spreadsheets up to 20 MB.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::xlsx::MAX_BYTES + 64 * 1024,
+                )),
+        )
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(evidence::upload))
