@@ -71,24 +71,23 @@ pub struct ScanOutcome {
 /// A chunk of valid rows (row number and record) and the number of invalid rows so far.
 pub type Chunk = (Vec<(u32, StudentRecord)>, u32);
 
+/// Rows handed from the reading thread to the checking thread.
+const BATCH: usize = 256;
+
 struct Scanner<'a> {
     rules: &'a RecordRules,
     progress: &'a Progress,
     dups: Duplicates,
     out: ScanOutcome,
     chunk: Vec<(u32, StudentRecord)>,
-    sink: &'a mut dyn FnMut(Chunk) -> bool,
+    sink: &'a mut (dyn FnMut(Chunk) -> bool + Send),
     stopped: bool,
 }
 
-impl xlsx::RowSink for Scanner<'_> {
-    fn total(&mut self, rows: u32) {
-        self.progress.total.store(rows, Ordering::Relaxed);
-    }
-
-    fn row(&mut self, header: &HeaderMap, row: u32, cells: &[Cell]) -> bool {
+impl Scanner<'_> {
+    fn row(&mut self, header: &HeaderMap, row: u32, cells: &[Cell]) {
         let parsed = import::parse_row(header, row, cells);
-        let mut errors = import::check_row(&parsed, self.rules);
+        let mut errors = import::check_row(&parsed, header, cells, self.rules);
         if let Some(dup) = self.dups.check(row, &parsed.record, self.rules.today) {
             errors.push(dup);
         }
@@ -106,11 +105,8 @@ impl xlsx::RowSink for Scanner<'_> {
             self.flush();
         }
         self.progress.done.store(self.out.total, Ordering::Relaxed);
-        true
     }
-}
 
-impl Scanner<'_> {
     fn flush(&mut self) {
         let rows = std::mem::take(&mut self.chunk);
         if !self.stopped && !(self.sink)((rows, self.out.invalid)) {
@@ -120,28 +116,85 @@ impl Scanner<'_> {
     }
 }
 
+/// The reading side: rows of cells, in batches, to the checking thread.
+struct Batcher<'a> {
+    send: std::sync::mpsc::SyncSender<(Arc<HeaderMap>, Vec<(u32, Vec<Cell>)>)>,
+    header: Option<Arc<HeaderMap>>,
+    batch: Vec<(u32, Vec<Cell>)>,
+    progress: &'a Progress,
+}
+
+impl Batcher<'_> {
+    fn send(&mut self) -> bool {
+        let (Some(h), false) = (&self.header, self.batch.is_empty()) else {
+            return true;
+        };
+        let rows = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.send.send((h.clone(), rows)).is_ok()
+    }
+}
+
+impl xlsx::RowSink for Batcher<'_> {
+    fn total(&mut self, rows: u32) {
+        self.progress.total.store(rows, Ordering::Relaxed);
+    }
+
+    fn row(&mut self, header: &HeaderMap, row: u32, cells: &[Cell]) -> bool {
+        if self.header.is_none() {
+            self.header = Some(Arc::new(header.clone()));
+        }
+        self.batch.push((row, cells.to_vec()));
+        self.batch.len() < BATCH || self.send()
+    }
+}
+
 /// Reads and checks every row of an upload; valid rows go to `sink` in chunks of [`CHUNK`]
 /// as they are checked (`sink` returning `false` stops the chunks, not the checking). `Err`:
-/// the Chinese reason the file cannot be used.
+/// the Chinese reason the file cannot be used. Reading (unzip, XML) and checking (parse,
+/// rules, duplicates) run on two threads.
 pub fn scan(
     bytes: &[u8],
     rules: &RecordRules,
     progress: &Progress,
-    sink: &mut dyn FnMut(Chunk) -> bool,
+    sink: &mut (dyn FnMut(Chunk) -> bool + Send),
 ) -> Result<ScanOutcome, String> {
-    let mut s = Scanner {
-        rules,
-        progress,
-        dups: Duplicates::new(),
-        out: ScanOutcome::default(),
-        chunk: Vec::with_capacity(CHUNK),
-        sink,
-        stopped: false,
-    };
-    xlsx::read(bytes, false, &mut s)?;
-    s.flush();
-    s.progress.total.store(s.out.total, Ordering::Relaxed);
-    Ok(s.out)
+    type Batch = (Arc<HeaderMap>, Vec<(u32, Vec<Cell>)>);
+    let (send, recv) = std::sync::mpsc::sync_channel::<Batch>(8);
+    std::thread::scope(|scope| {
+        let checker = scope.spawn(move || {
+            let mut s = Scanner {
+                rules,
+                progress,
+                dups: Duplicates::new(),
+                out: ScanOutcome::default(),
+                chunk: Vec::with_capacity(CHUNK),
+                sink,
+                stopped: false,
+            };
+            for (header, rows) in recv {
+                for (row, cells) in rows {
+                    s.row(&header, row, &cells);
+                }
+            }
+            s.flush();
+            s.out
+        });
+        let mut b = Batcher {
+            send,
+            header: None,
+            batch: Vec::with_capacity(BATCH),
+            progress,
+        };
+        let read = xlsx::read(bytes, false, &mut b);
+        b.send();
+        drop(b);
+        let out = checker
+            .join()
+            .map_err(|_| "校验时发生内部错误".to_owned())?;
+        read?;
+        progress.total.store(out.total, Ordering::Relaxed);
+        Ok(out)
+    })
 }
 
 /// Who submits the imported registrations: the school, the registrar, the chain.

@@ -18,8 +18,8 @@ use xueji_shared::import::{
     self, columns, Cell, HeaderMap, ImportRowError, ValueKind, CODES_SHEET, DATA_SHEET, MAX_ROWS,
 };
 
-/// Largest upload accepted: 20 MiB (about 100 000 filled rows).
-pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// Largest upload accepted: 50 MiB (100 000 fully filled rows take about 31 MB).
+pub const MAX_BYTES: usize = 50 * 1024 * 1024;
 
 /// `Content-Type` of .xlsx files.
 pub const MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

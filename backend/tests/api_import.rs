@@ -478,10 +478,10 @@ async fn files_that_are_not_the_template_are_refused_with_the_reason(b: Backend)
     // Empty, oversized, no file, a kind that can't be imported.
     let m = field_error(&upload_as(&app, &t, "in_school", b"").await);
     assert_eq!(m, "文件为空");
-    let big = [b"PK\x03\x04".as_slice(), &vec![0u8; 21 * 1024 * 1024]].concat();
+    let big = [b"PK\x03\x04".as_slice(), &vec![0u8; 51 * 1024 * 1024]].concat();
     let r = upload_as(&app, &t, "in_school", &big).await;
     let m = field_error(&r);
-    assert!(m.contains("20 MB"), "{m}");
+    assert!(m.contains("50 MB"), "{m}");
     let (ct, body) = multipart(&[("kind", None, b"in_school")]);
     let r = app
         .raw(

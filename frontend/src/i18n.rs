@@ -859,7 +859,7 @@ pub const ZH: Strings = Strings {
     imp_close: "收起批量导入",
     imp_template: "下载导入模板",
     imp_kind: "注册类型",
-    imp_file: "选择已填写的模板（.xlsx，不超过 20 MB、10 万行）",
+    imp_file: "选择已填写的模板（.xlsx，不超过 50 MB、10 万行）",
     imp_upload: "上传并校验",
     imp_uploading: "正在上传 {pct}%",
     imp_checking: "正在校验：已校验 {done} 行",

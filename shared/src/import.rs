@@ -330,6 +330,15 @@ impl Cell {
         }
     }
 
+    /// The cell as text, borrowed when it is text already (no allocation).
+    pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(s) => std::borrow::Cow::Borrowed(s.trim()),
+            Cell::Empty => std::borrow::Cow::Borrowed(""),
+            other => std::borrow::Cow::Owned(other.text()),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
@@ -370,8 +379,6 @@ pub struct ParsedRow {
     /// Cells that could not be read (a bad date, an unknown code name); their fields are left
     /// empty in `record`.
     pub errors: Vec<ImportRowError>,
-    /// The cell texts in template column order (for the report and error values).
-    pub values: Vec<String>,
 }
 
 fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -569,16 +576,15 @@ enum Value {
     Number(Option<f64>),
 }
 
-fn read(col: &Column, cell: &Cell) -> Result<Value, String> {
-    let text = cell.text();
+fn read(col: &Column, cell: &Cell, text: &str) -> Result<Value, String> {
     let empty = text.is_empty();
     Ok(match col.kind {
-        ValueKind::Text => Value::Text(text),
+        ValueKind::Text => Value::Text(text.to_owned()),
         ValueKind::Date => {
             Value::Date(match cell {
                 _ if empty => None,
                 Cell::Date(d) => Some(*d),
-                _ => Some(parse_date(&text).ok_or_else(|| {
+                _ => Some(parse_date(text).ok_or_else(|| {
                     format!("{}“{text}”不是有效日期，格式应为YYYY-MM-DD", col.label)
                 })?),
             })
@@ -586,13 +592,13 @@ fn read(col: &Column, cell: &Cell) -> Result<Value, String> {
         ValueKind::YearMonth => Value::Text(if empty {
             String::new()
         } else {
-            parse_year_month(cell).unwrap_or(text)
+            parse_year_month(cell).unwrap_or_else(|| text.to_owned())
         }),
         ValueKind::Bool => Value::Bool(match cell {
             _ if empty => None,
             Cell::Bool(b) => Some(*b),
             _ => Some(
-                parse_bool(&text)
+                parse_bool(text)
                     .ok_or_else(|| format!("{}应填“是”或“否”，不能是“{text}”", col.label))?,
             ),
         }),
@@ -609,19 +615,19 @@ fn read(col: &Column, cell: &Cell) -> Result<Value, String> {
         ValueKind::Code(t) => Value::Text(if empty {
             String::new()
         } else {
-            parse_code(t, &text)
+            parse_code(t, text)
                 .map_err(|_| format!("{}“{text}”不在代码表中（见“代码说明”表）", t.name))?
         }),
         ValueKind::Country => Value::Text(if empty {
             String::new()
         } else {
-            parse_country(&text)
+            parse_country(text)
                 .map_err(|_| format!("国籍/地区“{text}”不在GB/T 2659中（见“代码说明”表）"))?
         }),
         ValueKind::Grade => Value::Text(if empty {
             String::new()
         } else {
-            parse_grade(&text)
+            parse_grade(text)
         }),
     })
 }
@@ -634,24 +640,25 @@ pub fn parse_row(header: &HeaderMap, row: u32, cells: &[Cell]) -> ParsedRow {
     let mut present = [false; MEMBERS];
     let mut member_bool_set = [None::<bool>; MEMBERS];
     let mut errors = Vec::new();
-    let mut values = Vec::with_capacity(cols.len());
     let empty = Cell::Empty;
     for (col, &pos) in cols.iter().zip(&header.positions) {
         let cell = cells.get(pos).unwrap_or(&empty);
-        let text = cell.text();
+        let text = cell.text_ref();
         if let Some(i) = col.member {
             if !text.is_empty() {
                 present[i] = true;
             }
         }
-        let sub = col.field.split_once("].").map(|(_, f)| f);
-        match read(col, cell) {
+        let sub = col
+            .member
+            .and_then(|_| col.field.split_once("].").map(|(_, f)| f));
+        match read(col, cell, &text) {
             Err(message) => errors.push(ImportRowError {
                 row,
                 field: col.field.clone(),
                 label: col.label.clone(),
                 message,
-                value: text.clone(),
+                value: text.into_owned(),
             }),
             Ok(v) => match (col.member, sub, v) {
                 (Some(i), Some(f), Value::Text(s)) => set_member_text(&mut members[i], f, s),
@@ -672,7 +679,6 @@ pub fn parse_row(header: &HeaderMap, row: u32, cells: &[Cell]) -> ParsedRow {
                 _ => {}
             },
         }
-        values.push(text);
     }
     for (i, m) in members.iter_mut().enumerate() {
         match member_bool_set[i] {
@@ -696,29 +702,41 @@ pub fn parse_row(header: &HeaderMap, row: u32, cells: &[Cell]) -> ParsedRow {
         row,
         record,
         errors,
-        values,
     }
 }
 
 /// Every problem of a parsed row under `rules`: the unreadable cells first, then the record's
 /// own validation (fields already reported as unreadable are not repeated), in form order.
-pub fn check_row(parsed: &ParsedRow, rules: &RecordRules) -> Vec<ImportRowError> {
+/// `header` and `cells` are those the row was parsed from (for the cell values in the report).
+pub fn check_row(
+    parsed: &ParsedRow,
+    header: &HeaderMap,
+    cells: &[Cell],
+    rules: &RecordRules,
+) -> Vec<ImportRowError> {
     let mut out = parsed.errors.clone();
     let found = parsed.record.validate_all(rules);
     out.extend(
         found
             .into_iter()
             .filter(|e| !parsed.errors.iter().any(|p| p.field == e.field))
-            .map(|e| row_error(parsed, e)),
+            .map(|e| row_error(parsed, header, cells, e)),
     );
     out
 }
 
-fn row_error(parsed: &ParsedRow, e: FieldError) -> ImportRowError {
+fn row_error(
+    parsed: &ParsedRow,
+    header: &HeaderMap,
+    cells: &[Cell],
+    e: FieldError,
+) -> ImportRowError {
     let value = columns()
         .iter()
         .position(|c| c.field == e.field)
-        .and_then(|i| parsed.values.get(i).cloned())
+        .and_then(|i| header.positions.get(i))
+        .and_then(|&pos| cells.get(pos))
+        .map(Cell::text)
         .unwrap_or_default();
     ImportRowError {
         row: parsed.row,
@@ -894,10 +912,11 @@ mod tests {
     #[test]
     fn a_valid_record_round_trips() {
         let r = valid_record();
-        let p = parse_row(&header(), 2, &cells_of(&r));
+        let (h, cells) = (header(), cells_of(&r));
+        let p = parse_row(&h, 2, &cells);
         assert_eq!(p.errors, vec![]);
         assert_eq!(p.record, r);
-        assert_eq!(check_row(&p, &rules()), vec![]);
+        assert_eq!(check_row(&p, &h, &cells, &rules()), vec![]);
     }
 
     #[test]
@@ -1003,7 +1022,7 @@ mod tests {
         cells[pos("preschool")] = Cell::Empty;
         cells[pos("phone")] = Cell::Text("12345".into());
         let p = parse_row(&h, 9, &cells);
-        let got: Vec<_> = check_row(&p, &rules())
+        let got: Vec<_> = check_row(&p, &h, &cells, &rules())
             .into_iter()
             .map(|e| (e.row, e.label, e.message, e.value))
             .collect();
@@ -1061,7 +1080,7 @@ mod tests {
         let pos = |f: &str| columns().iter().position(|c| c.field == f).unwrap();
         cells[pos("family_members[1].phone")] = Cell::Text("13900139000".into());
         let p = parse_row(&h, 3, &cells);
-        let fields: Vec<_> = check_row(&p, &rules())
+        let fields: Vec<_> = check_row(&p, &h, &cells, &rules())
             .into_iter()
             .map(|e| e.label)
             .collect();
@@ -1074,7 +1093,7 @@ mod tests {
             }
         }
         let p = parse_row(&h, 4, &cells);
-        let e = check_row(&p, &rules());
+        let e = check_row(&p, &h, &cells, &rules());
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].label, "家庭成员或监护人");
     }
@@ -1153,7 +1172,7 @@ mod tests {
             ) {
                 let h = header();
                 let p = parse_row(&h, 2, &cells);
-                let _ = check_row(&p, &rules());
+                let _ = check_row(&p, &h, &cells, &rules());
                 let mut d = Duplicates::new();
                 let _ = d.check(2, &p.record, today());
                 let _ = d.check(3, &p.record, today());

@@ -31,7 +31,7 @@ use crate::routes::registrations::{check_submitter, rules_for};
 use crate::state::AppState;
 use crate::xlsx;
 
-/// Multipart form: `file` (the filled template, .xlsx, at most 20 MB / 100 000 rows, checked
+/// Multipart form: `file` (the filled template, .xlsx, at most 50 MB / 100 000 rows, checked
 /// by content) and `kind` (`in_school` or `grade1`).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
@@ -162,7 +162,7 @@ pub async fn template(caller: Caller) -> AppResult<Response> {
     (status = 202, body = ImportJobInfo, description = "已接收，正在校验"),
     (status = 400, body = ErrorBody, description = "不是 multipart 表单"),
     (status = 403, body = ErrorBody, description = "仅学校学籍管理员可以提交；小学新生注册未开放"),
-    (status = 422, body = ErrorBody, description = "不是 .xlsx、为空、超过 20 MB、不是导入模板，或注册类型无效"),
+    (status = 422, body = ErrorBody, description = "不是 .xlsx、为空、超过 50 MB、不是导入模板，或注册类型无效"),
 ))]
 pub async fn upload(
     AxState(state): AxState<AppState>,

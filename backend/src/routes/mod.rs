@@ -65,7 +65,7 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(imports::upload))
-                // Spreadsheets up to 20 MB.
+                // Spreadsheets up to 50 MB.
                 .layer(axum::extract::DefaultBodyLimit::max(
                     crate::xlsx::MAX_BYTES + 64 * 1024,
                 )),
