@@ -116,9 +116,12 @@ impl Scanner<'_> {
     }
 }
 
+/// Rows of cells (row number, cells) read under one header.
+type Batch = (Arc<HeaderMap>, Vec<(u32, Vec<Cell>)>);
+
 /// The reading side: rows of cells, in batches, to the checking thread.
 struct Batcher<'a> {
-    send: std::sync::mpsc::SyncSender<(Arc<HeaderMap>, Vec<(u32, Vec<Cell>)>)>,
+    send: std::sync::mpsc::SyncSender<Batch>,
     header: Option<Arc<HeaderMap>>,
     batch: Vec<(u32, Vec<Cell>)>,
     progress: &'a Progress,
@@ -158,7 +161,6 @@ pub fn scan(
     progress: &Progress,
     sink: &mut (dyn FnMut(Chunk) -> bool + Send),
 ) -> Result<ScanOutcome, String> {
-    type Batch = (Arc<HeaderMap>, Vec<(u32, Vec<Cell>)>);
     let (send, recv) = std::sync::mpsc::sync_channel::<Batch>(8);
     std::thread::scope(|scope| {
         let checker = scope.spawn(move || {
