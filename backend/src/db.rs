@@ -4,7 +4,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use xueji_migrations::Migrator;
 use xueji_migrations::MigratorTrait;
@@ -51,4 +53,64 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 pub fn is_sqlite(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Sqlite
+}
+
+/// `n` fresh ids of `table` (an auto-increment `id` column), ascending, for multi-row inserts
+/// that need the ids of their rows (and an order: the audit chain). Call inside the write
+/// transaction that inserts them. PostgreSQL: `nextval` of the column's sequence, so
+/// concurrent inserts never collide. SQLite: above the largest id ever given (AUTOINCREMENT's
+/// `sqlite_sequence` included); writers are serialised, so nobody else takes them meanwhile.
+pub async fn allocate_ids<C: ConnectionTrait>(
+    conn: &C,
+    table: &'static str,
+    n: usize,
+) -> Result<Vec<i64>, DbErr> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let backend = conn.get_database_backend();
+    if backend == DbBackend::Postgres {
+        let rows = conn
+            .query_all(Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, $1)"
+                ),
+                [(n as i64).into()],
+            ))
+            .await?;
+        let mut ids = rows
+            .iter()
+            .map(|r| r.try_get::<i64>("", "id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.sort_unstable();
+        return Ok(ids);
+    }
+    let has_seq = conn
+        .query_one(Statement::from_string(
+            backend,
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'",
+        ))
+        .await?
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0)
+        > 0;
+    let seq = if has_seq {
+        format!(
+            " UNION ALL SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = '{table}'"
+        )
+    } else {
+        String::new()
+    };
+    let top = conn
+        .query_one(Statement::from_string(
+            backend,
+            format!(
+                "SELECT MAX(v) AS top FROM (SELECT COALESCE(MAX(id), 0) AS v FROM {table}{seq})"
+            ),
+        ))
+        .await?
+        .and_then(|r| r.try_get::<i64>("", "top").ok())
+        .unwrap_or(0);
+    Ok((1..=n as i64).map(|i| top + i).collect())
 }

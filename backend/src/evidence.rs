@@ -79,14 +79,20 @@ impl EvidenceStore {
         let kind = Kind::sniff(bytes).ok_or_else(|| {
             AppError::field(field, "只接受 PDF、JPG、PNG 格式的文件（按文件内容判断）")
         })?;
+        let sha256 = self.put_raw(bytes).await?;
+        Ok(Stored {
+            sha256,
+            size: bytes.len(),
+            kind,
+        })
+    }
+
+    /// Store `bytes` as they are (the caller has checked them); returns their SHA-256.
+    pub async fn put_raw(&self, bytes: &[u8]) -> AppResult<String> {
         let sha256 = hex::encode(Sha256::digest(bytes));
         let path = self.path_of(&sha256);
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(Stored {
-                sha256,
-                size: bytes.len(),
-                kind,
-            });
+            return Ok(sha256);
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         tokio::fs::create_dir_all(dir)
@@ -100,11 +106,7 @@ impl EvidenceStore {
         tokio::fs::rename(&tmp, &path)
             .await
             .map_err(AppError::internal)?;
-        Ok(Stored {
-            sha256,
-            size: bytes.len(),
-            kind,
-        })
+        Ok(sha256)
     }
 
     /// Whether a file with this SHA-256 is stored.

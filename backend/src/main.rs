@@ -35,6 +35,30 @@ enum Command {
     AuditVerify,
     /// Write realistic, valid synthetic student records to stdout (jsonl or csv).
     Synth(xueji_backend::synth::SynthArgs),
+    /// Write a filled bulk-registration template (.xlsx) of synthetic students, some rows bad.
+    ImportSample(ImportSampleArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportSampleArgs {
+    /// Where to write the .xlsx.
+    #[arg(long)]
+    out: std::path::PathBuf,
+    /// Number of data rows.
+    #[arg(long, default_value_t = 10)]
+    rows: usize,
+    /// How many of them are spoiled (wrong ID check character, no name, unknown ethnic group,
+    /// a copy of the first row, in turn).
+    #[arg(long, default_value_t = 0)]
+    bad: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The school's county (GB/T 2260).
+    #[arg(long, default_value_t = 330106)]
+    county: u32,
+    /// Business date the records are valid on (YYYY-MM-DD); default today in China.
+    #[arg(long)]
+    today: Option<chrono::NaiveDate>,
 }
 
 #[tokio::main]
@@ -95,6 +119,22 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Synth(args) => Ok(args.run(xueji_backend::clock::today())?),
+        Command::ImportSample(a) => {
+            let today = a.today.unwrap_or_else(xueji_backend::clock::today);
+            let mut spec = xueji_backend::synth::SynthSpec::new(a.seed, a.rows, a.county, today);
+            spec.hmt_share = 0.0;
+            let records = xueji_backend::synth::generate(spec)?;
+            let rows = xueji_backend::import::sample_rows(&records, a.bad);
+            let bytes = xueji_backend::xlsx::filled(&rows)?;
+            std::fs::write(&a.out, bytes)?;
+            println!(
+                "{} rows ({} bad) written to {}",
+                a.rows,
+                a.bad.min(a.rows / 2),
+                a.out.display()
+            );
+            Ok(())
+        }
         Command::Serve => serve(config).await,
     }
 }

@@ -21,6 +21,8 @@ pub struct Inner {
     pub dist_dir: PathBuf,
     /// Evidence files (佐证材料), content-addressed (see [`crate::evidence`]).
     pub evidence: crate::evidence::EvidenceStore,
+    /// Uploaded import spreadsheets, content-addressed like evidence (see [`crate::import`]).
+    pub imports: crate::evidence::EvidenceStore,
     /// SQLite allows one writer at a time and fails (rather than waits) when a read transaction
     /// tries to become a writer; serialising write transactions in-process avoids that.
     /// PostgreSQL needs no such lock.
@@ -50,6 +52,7 @@ impl AppState {
             trust_proxy,
             dist_dir,
             evidence: crate::evidence::EvidenceStore::new(data_dir.join("evidence")),
+            imports: crate::evidence::EvidenceStore::new(data_dir.join("imports")),
             sqlite_writer,
         }))
     }

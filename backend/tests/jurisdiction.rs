@@ -35,14 +35,15 @@ struct Org {
 }
 
 struct World {
-    orgs: HashMap<String, Org>,  // by code
-    victims: HashMap<i64, i64>,  // org id → victim account id
-    classes: HashMap<i64, i64>,  // school id → one of its classes
-    switches: Value,             // the province's current switches, to PUT back
+    orgs: HashMap<String, Org>,        // by code
+    victims: HashMap<i64, i64>,        // org id → victim account id
+    classes: HashMap<i64, i64>,        // school id → one of its classes
+    switches: Value,                   // the province's current switches, to PUT back
     requests: HashMap<i64, i64>, // school id → a registration request pending at the school leader
     students: HashMap<i64, i64>, // school id → a registered student
-    problems: HashMap<i64, i64>, // school id → an open problem record about its student
-    scans: (i64, i64),           // finished scan runs: Zhejiang's, another province's
+    imports: HashMap<i64, (i64, i64)>, // school id → import jobs (checked with a bad row, cancelled)
+    problems: HashMap<i64, i64>,       // school id → an open problem record about its student
+    scans: (i64, i64),                 // finished scan runs: Zhejiang's, another province's
 }
 
 impl World {
@@ -190,7 +191,48 @@ async fn world(app: &TestApp) -> World {
         tx.commit().await.expect("commit");
         problems.insert(*school, p.id);
     }
+    let mut imports = HashMap::new();
+    for (n, (slug, code)) in [("hz-xh-1", "3330106001"), ("nb-hs-1", "3330203001")]
+        .into_iter()
+        .enumerate()
+    {
+        let t = app.token(&format!("{slug}-registrar")).await;
+        let recs = xueji_backend::synth::generate(xueji_backend::synth::SynthSpec::new(
+            980 + n as u64,
+            2,
+            330106,
+            xueji_backend::clock::today(),
+        ))
+        .expect("synth");
+        let file = xueji_backend::xlsx::filled(&xueji_backend::import::sample_rows(&recs, 1))
+            .expect("xlsx");
+        let mut jobs = Vec::new();
+        for _ in 0..2 {
+            let r = upload_import(app, &t, &file).await;
+            assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+            let id = r.body["id"].as_i64().expect("id");
+            for _ in 0..400 {
+                let j = app.get(&format!("/api/v1/imports/{id}"), Some(&t)).await;
+                if j.body["status"] != "checking" {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            jobs.push(id);
+        }
+        let c = app
+            .post(
+                &format!("/api/v1/imports/{}/cancel", jobs[1]),
+                json!({}),
+                Some(&t),
+            )
+            .await;
+        assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+        let school_id = rows.iter().find(|o| o.code == code).expect("school").id;
+        imports.insert(school_id, (jobs[0], jobs[1]));
+    }
     World {
+        imports,
         classes,
         students,
         problems,
@@ -215,6 +257,25 @@ async fn world(app: &TestApp) -> World {
             .collect(),
         victims,
     }
+}
+
+async fn upload_import(app: &TestApp, token: &str, file: &[u8]) -> common::Resp {
+    let boundary = "matrixImp0rtB0undary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nin_school\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = http::Request::post("/api/v1/imports")
+        .header("authorization", format!("Bearer {token}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .expect("req");
+    app.raw(req).await
 }
 
 struct Caller {
@@ -460,6 +521,28 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
                 StatusCode::CREATED
             } else {
                 StatusCode::FORBIDDEN
+            },
+        },
+        Case {
+            name: "imports",
+            method: Method::GET,
+            path: "/api/v1/imports".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            },
+        },
+        Case {
+            name: "import template",
+            method: Method::GET,
+            path: "/api/v1/imports/template.xlsx".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
             },
         },
         Case {
@@ -732,6 +815,55 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
                     expect: approve,
                 });
             }
+            if let Some(&(checked, cancelled)) = w.imports.get(&school.id) {
+                let business_read = if admin {
+                    StatusCode::FORBIDDEN
+                } else {
+                    read(inside)
+                };
+                out.push(Case {
+                    name: "import get",
+                    method: Method::GET,
+                    path: format!("/api/v1/imports/{checked}"),
+                    body: None,
+                    expect: business_read,
+                });
+                out.push(Case {
+                    name: "import report",
+                    method: Method::GET,
+                    path: format!("/api/v1/imports/{checked}/report.xlsx"),
+                    body: None,
+                    expect: business_read,
+                });
+                // Only the school's registrar decides; the refusals leave the jobs as they are
+                // (all-or-nothing with a bad row: 422; cancelling a cancelled job: 409).
+                let owner = c.role == "registrar" && school.id == me.id;
+                let decide = |ok: StatusCode| {
+                    if admin {
+                        StatusCode::FORBIDDEN
+                    } else if !inside {
+                        StatusCode::NOT_FOUND
+                    } else if owner {
+                        ok
+                    } else {
+                        StatusCode::FORBIDDEN
+                    }
+                };
+                out.push(Case {
+                    name: "import commit",
+                    method: Method::POST,
+                    path: format!("/api/v1/imports/{checked}/commit"),
+                    body: Some(json!({ "mode": "all_or_nothing" })),
+                    expect: decide(StatusCode::UNPROCESSABLE_ENTITY),
+                });
+                out.push(Case {
+                    name: "import cancel",
+                    method: Method::POST,
+                    path: format!("/api/v1/imports/{cancelled}/cancel"),
+                    body: None,
+                    expect: decide(StatusCode::CONFLICT),
+                });
+            }
             *seq += 1;
             out.push(Case {
                 name: "class create",
@@ -920,6 +1052,33 @@ async fn jurisdiction_matrix(b: Backend) {
         if r.status != expect {
             failures.push(format!(
                 "{} evidence upload: expected {expect}, got {} {}",
+                c.username, r.status, r.text
+            ));
+        }
+    }
+    // Multipart: import upload (school registrars only).
+    let file = xueji_backend::xlsx::filled(&[xueji_shared::import::record_cells(
+        &xueji_backend::synth::generate(xueji_backend::synth::SynthSpec::new(
+            990,
+            1,
+            330106,
+            xueji_backend::clock::today(),
+        ))
+        .expect("synth")[0],
+    )])
+    .expect("xlsx");
+    for c in &callers {
+        let r = upload_import(&app, &c.token, &file).await;
+        checked += 1;
+        let me = w.by_code(&c.org_code);
+        let expect = if c.role == "registrar" && me.level == "school" {
+            StatusCode::ACCEPTED
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        if r.status != expect {
+            failures.push(format!(
+                "{} import upload: expected {expect}, got {} {}",
                 c.username, r.status, r.text
             ));
         }

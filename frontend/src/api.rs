@@ -912,6 +912,135 @@ impl Api {
     }
 }
 
+// ───────────── bulk registration (批量注册: pages/registration/import.rs) ─────────────
+
+impl Api {
+    /// An authenticated GET returning the body's bytes (the template, a report), with one
+    /// refresh-and-retry on 401.
+    pub async fn download(&self, path: &str) -> Result<Vec<u8>, ApiError> {
+        for attempt in 0..2 {
+            let Some(token) = auth::access_token() else {
+                self.session.end();
+                return Err(session_expired());
+            };
+            let resp = self.send(Method::GET, path, Some(&token), None).await?;
+            let status = resp.status();
+            if status == 401 && attempt == 0 {
+                if let Err(e) = self.refresh_shared().await {
+                    if !e.is_network() {
+                        self.session.end();
+                    }
+                    return Err(if e.is_network() { e } else { session_expired() });
+                }
+                continue;
+            }
+            if (200..300).contains(&status) {
+                return resp.binary().await.map_err(|_| ApiError::Network);
+            }
+            let text = resp.text().await.unwrap_or_default();
+            return self.noting_password_change(Err(error_from_response(status, &text)));
+        }
+        Err(session_expired())
+    }
+
+    /// `POST /imports` (multipart) through XMLHttpRequest, so that `progress` sees the upload
+    /// (0.0–1.0). The access token is renewed first (`GET /me`) if needed.
+    pub async fn upload_import(
+        &self,
+        file: &web_sys::File,
+        kind: xueji_shared::api_registration::RegistrationKind,
+        progress: impl Fn(f64) + 'static,
+    ) -> Result<xueji_shared::api_import::ImportJobInfo, ApiError> {
+        use std::rc::Rc;
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        self.me().await?;
+        let token = auth::access_token().ok_or_else(session_expired)?;
+        let form = web_sys::FormData::new().map_err(|_| ApiError::Network)?;
+        form.append_with_str("kind", kind.as_str())
+            .map_err(|_| ApiError::Network)?;
+        form.append_with_blob_and_filename("file", file, &file.name())
+            .map_err(|_| ApiError::Network)?;
+        let xhr = web_sys::XmlHttpRequest::new().map_err(|_| ApiError::Network)?;
+        xhr.open("POST", &url("/imports"))
+            .map_err(|_| ApiError::Network)?;
+        let _ = xhr.set_request_header("Authorization", &auth::bearer(&token));
+        let _ = xhr.set_request_header("Accept", "application/json");
+        let (send, recv) = futures::channel::oneshot::channel::<bool>();
+        let send = Rc::new(RefCell::new(Some(send)));
+        let finish = |ok: bool| {
+            let send = send.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                if let Some(s) = send.borrow_mut().take() {
+                    let _ = s.send(ok);
+                }
+            })
+        };
+        let on_load = finish(true);
+        let on_error = finish(false);
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    progress(e.loaded() / e.total());
+                }
+            });
+        if let Ok(upload) = xhr.upload() {
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        }
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        xhr.set_onabort(Some(on_error.as_ref().unchecked_ref()));
+        xhr.send_with_opt_form_data(Some(&form))
+            .map_err(|_| ApiError::Network)?;
+        let reached = recv.await.unwrap_or(false);
+        // The callbacks live until the request has ended.
+        drop((on_load, on_error, on_progress));
+        self.net.record_api_reachable(reached);
+        if !reached {
+            return Err(ApiError::Network);
+        }
+        let status = xhr.status().unwrap_or(0);
+        let text = xhr.response_text().ok().flatten().unwrap_or_default();
+        if (200..300).contains(&status) {
+            serde_json::from_str(&text).map_err(|_| ApiError::Decode)
+        } else if status == 401 {
+            self.session.end();
+            Err(session_expired())
+        } else {
+            self.noting_password_change(Err(error_from_response(status, &text)))
+        }
+    }
+
+    /// `GET /imports/{id}`.
+    pub async fn import_job(
+        &self,
+        id: i64,
+    ) -> Result<xueji_shared::api_import::ImportJobInfo, ApiError> {
+        let path = format!("/imports/{id}");
+        self.authed(Method::GET, &path, None).await
+    }
+
+    /// `POST /imports/{id}/commit`.
+    pub async fn commit_import(
+        &self,
+        id: i64,
+        mode: xueji_shared::api_import::ImportMode,
+    ) -> Result<xueji_shared::api_import::ImportJobInfo, ApiError> {
+        let path = format!("/imports/{id}/commit");
+        let body = json(&xueji_shared::api_import::CommitImport { mode })?;
+        self.authed(Method::POST, &path, Some(body)).await
+    }
+
+    /// `POST /imports/{id}/cancel`.
+    pub async fn cancel_import(
+        &self,
+        id: i64,
+    ) -> Result<xueji_shared::api_import::ImportJobInfo, ApiError> {
+        let path = format!("/imports/{id}/cancel");
+        self.authed(Method::POST, &path, None).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ mod m20261123_000005_students;
 mod m20261123_000006_problems;
 mod m20261123_000007_requests;
 mod m20261201_000008_problem_handling;
+mod m20261201_000009_imports;
 mod m20261201_000010_scans;
 mod m20261201_000011_student_grade;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_problems::Migration),
             Box::new(m20261123_000007_requests::Migration),
             Box::new(m20261201_000008_problem_handling::Migration),
+            Box::new(m20261201_000009_imports::Migration),
             Box::new(m20261201_000010_scans::Migration),
             Box::new(m20261201_000011_student_grade::Migration),
         ]

@@ -8,6 +8,7 @@ pub mod cap_settings;
 pub mod classes;
 pub mod controlled_fields;
 pub mod identity_claims;
+pub mod import_jobs;
 pub mod organisations;
 pub mod password_loans;
 pub mod password_policies;

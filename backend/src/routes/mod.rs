@@ -10,6 +10,7 @@ pub mod config;
 pub mod deletions;
 pub mod evidence;
 pub mod health;
+pub mod imports;
 pub mod me;
 pub mod orgs;
 pub mod problems;
@@ -65,6 +66,21 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         // the full duplicate scan (routes/scans.rs)
         .routes(routes!(scans::start, scans::list))
         .routes(routes!(scans::get))
+        // bulk registration (routes/imports.rs)
+        .routes(routes!(imports::template))
+        .routes(routes!(imports::list))
+        .routes(routes!(imports::get))
+        .routes(routes!(imports::report))
+        .routes(routes!(imports::commit))
+        .routes(routes!(imports::cancel))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(imports::upload))
+                // Spreadsheets up to 50 MB.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::xlsx::MAX_BYTES + 64 * 1024,
+                )),
+        )
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(evidence::upload))

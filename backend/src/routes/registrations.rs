@@ -41,7 +41,7 @@ pub struct RegistrationQuery {
     pub todo: Option<bool>,
 }
 
-fn status_of(state: State) -> &'static str {
+pub(crate) fn status_of(state: State) -> &'static str {
     match state {
         State::Pending { .. } => "pending",
         State::Returned { .. } => "returned",
@@ -287,7 +287,7 @@ async fn info<C: ConnectionTrait>(
     })
 }
 
-fn pending_of(chain: &Chain, state: State) -> (Option<String>, Option<String>) {
+pub(crate) fn pending_of(chain: &Chain, state: State) -> (Option<String>, Option<String>) {
     match chain.next_actor(state) {
         Some(a) => (
             Some(a.position.level.as_str().to_owned()),
@@ -321,6 +321,23 @@ async fn log_action<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Who may submit registrations of `kind` (single or in bulk): a school's registrar, and for
+/// grade-1 registration only while the province has it open. Returns the province's switches.
+pub(crate) async fn check_submitter<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    kind: RegistrationKind,
+) -> AppResult<xueji_shared::api_config::ProvinceSwitches> {
+    caller.require_business()?;
+    if caller.level != Level::School || caller.role != Role::Registrar {
+        return Err(AppError::Forbidden("学籍注册由学校学籍管理员提交".into()));
+    }
+    let (switches, _) = settings::switches(conn, &caller.org.province_code).await?;
+    // The province's switch and the registration's window, as the form checks them.
+    registration_open(kind, &switches, crate::clock::today()).map_err(AppError::Forbidden)?;
+    Ok(switches)
+}
+
 /// Submit a registration (school registrars).
 #[utoipa::path(post, path = "/registrations", tag = "学籍注册", request_body = SubmitRegistration,
     security(("bearer" = [])), responses(
@@ -333,13 +350,8 @@ pub async fn submit(
     caller: Caller,
     ApiJson(req): ApiJson<SubmitRegistration>,
 ) -> AppResult<(StatusCode, Json<RegistrationInfo>)> {
-    caller.require_business()?;
-    if caller.level != Level::School || caller.role != Role::Registrar {
-        return Err(AppError::Forbidden("学籍注册由学校学籍管理员提交".into()));
-    }
+    let switches = check_submitter(&state.db, &caller, req.kind).await?;
     let school = caller.org.clone();
-    let (switches, _) = settings::switches(&state.db, &school.province_code).await?;
-    registration_open(req.kind, &switches, crate::clock::today()).map_err(AppError::Forbidden)?;
     let rules = rules_for(&state.db, &school, req.kind).await?;
     check_record(&req.record, &rules)?;
     let business = Business::Registration {

@@ -1,10 +1,12 @@
 //! 学籍注册 (`/registration`): a school registrar's form (`#registration-form`, validated as it
 //! is typed with the shared `StudentRecord::validate_all`, kept as a draft in localStorage) and
 //! the school's requests; approvers' 待办 queue and their jurisdiction's requests; a note for
-//! administrators. The detail page is in [`detail`].
+//! administrators. Bulk registration by spreadsheet is [`import`]. The detail page is in
+//! [`detail`].
 
 pub mod arrival;
 pub mod detail;
+pub mod import;
 pub mod logic;
 pub mod record_form;
 
@@ -337,6 +339,7 @@ fn SchoolView(me: Me) -> impl IntoView {
         <p class="page-lead">{s.reg_lead_school}</p>
         <div class="reg-columns">
             <div class="reg-form-col">
+                <import::ImportPanel on_done=Callback::new(move |_| reload.update(|n| *n += 1))/>
                 {move || result.get().map(result_view)}
                 <form id="registration-form" class="reg-form" novalidate on:submit=on_submit>
                     <h2 class="reg-form-title">{s.reg_new}</h2>
