@@ -149,7 +149,7 @@ test('find a student, read the card, see the problem queue', async () => {
       ours.name,
     );
     assert.equal((await page.locator('[data-field=gender] dd').first().innerText()).trim(), ours.gender === '1' ? '男' : '女');
-    assert.match(await page.locator('#card-problems').innerText(), /疑似重复学籍/);
+    assert.match(await page.locator('#card-problems').innerText(), /有身份证件号的学籍重复/);
     await noHorizontalScroll(page);
     await screenshot(page, 'student-card-phone');
 
@@ -244,7 +244,7 @@ test('find a student, read the card, see the problem queue', async () => {
       await line.first().waitFor();
       assert.equal(await line.count(), 1, who);
       const text = await line.innerText();
-      assert.match(text, /疑似重复学籍（有身份证件号）/);
+      assert.match(text, /有身份证件号的学籍重复/);
       assert.ok(text.includes(dupReq.student_number) && text.includes(ourReq.student_number), text);
       assert.ok(text.includes('杭州市上城区实验小学') && text.includes('杭州市西湖区求是小学'), text);
       const links = line.locator('a.problem-card-link');
