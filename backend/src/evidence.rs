@@ -61,8 +61,13 @@ impl EvidenceStore {
         EvidenceStore { root }
     }
 
-    fn path_of(&self, sha256: &str) -> PathBuf {
-        self.root.join(&sha256[..2]).join(&sha256[2..])
+    /// Where the file of this hash lives: `ab/cdef…` under the root (anything that is not a
+    /// hash of at least three characters goes under `_/`).
+    pub fn path_of(&self, sha256: &str) -> PathBuf {
+        match (sha256.get(..2), sha256.get(2..)) {
+            (Some(a), Some(b)) if !b.is_empty() => self.root.join(a).join(b),
+            _ => self.root.join("_").join(sha256),
+        }
     }
 
     /// Check and store `bytes`; the field name is used in the Chinese error.

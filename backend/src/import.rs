@@ -538,10 +538,30 @@ async fn finish<C: ConnectionTrait>(
     Ok(res.rows_affected == 1)
 }
 
+/// The checks running in this process: [`recover`] leaves them alone even when their progress
+/// could not be written for a while (on SQLite a long import holds the one write lock).
+static LIVE_CHECKS: std::sync::Mutex<Vec<i64>> = std::sync::Mutex::new(Vec::new());
+
+fn live_check(job_id: i64, live: bool) {
+    if let Ok(mut l) = LIVE_CHECKS.lock() {
+        l.retain(|&j| j != job_id);
+        if live {
+            l.push(job_id);
+        }
+    }
+}
+
+fn is_live_check(job_id: i64) -> bool {
+    LIVE_CHECKS.lock().is_ok_and(|l| l.contains(&job_id))
+}
+
 /// Checks an uploaded file in the background: progress while reading, then the report.
 pub fn start_check(state: AppState, job_id: i64, bytes: Arc<Vec<u8>>, rules: RecordRules) {
+    live_check(job_id, true);
     tokio::spawn(async move {
-        if let Err(e) = check_job(&state, job_id, bytes, rules).await {
+        let result = check_job(&state, job_id, bytes, rules).await;
+        live_check(job_id, false);
+        if let Err(e) = result {
             tracing::error!(job_id, error = %e, "import check failed");
             if let Ok(tx) = state.begin_write().await {
                 let _ = finish(
@@ -576,6 +596,8 @@ async fn check_job(
             }
         }
     };
+    // No longer live before the outcome is visible: whoever sees the outcome sees it ended.
+    live_check(job_id, false);
     let tx = state.begin_write().await?;
     match result {
         Ok(scan) => {
@@ -645,6 +667,18 @@ async fn commit_job(
         .await?
         .ok_or_else(|| AppError::Internal(format!("import file of job {} missing", job.id)))?;
     let tx = state.begin_write().await?;
+    // Touch the job inside the transaction: on PostgreSQL this locks its row until the import
+    // commits or rolls back, so [`recover`] on any server waits for a live import instead of
+    // resetting it. A job no longer `importing` (reset meanwhile) is left alone.
+    let mine = import_jobs::Entity::update_many()
+        .col_expr(import_jobs::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(import_jobs::Column::Id.eq(job.id))
+        .filter(import_jobs::Column::Status.eq(ImportStatus::Importing.as_str()))
+        .exec(&*tx)
+        .await?;
+    if mine.rows_affected != 1 {
+        return Ok(());
+    }
     let outcome = import_rows(&tx, sub, Arc::new(bytes), rules, mode).await?;
     match outcome {
         Ok(o) if o.write => {
@@ -722,6 +756,120 @@ async fn commit_job(
             tx.commit().await
         }
     }
+}
+
+// ───────────────────────────── recovery ─────────────────────────────
+
+/// A job in `checking` whose progress has not been written for this long is taken for dead
+/// (a live check writes it every 300 ms); so is a job in `importing` claimed this long ago.
+pub const STALE_AFTER: Duration = Duration::from_secs(30);
+
+/// What [`recover`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recovered {
+    /// Jobs whose interrupted check was started again.
+    pub rechecked: u64,
+    /// Jobs whose interrupted import was rolled back, returned to `checked`.
+    pub reset: u64,
+    /// Jobs whose file is gone, now `failed`.
+    pub failed: u64,
+}
+
+/// Picks up the import jobs a stopped server left behind (last touched before `stale_before`):
+/// a check is started again from the stored file (the job claims it first, so one server
+/// does it); an import, whose single transaction died with the server and wrote nothing, goes
+/// back to `checked` with a message saying so, to be committed again. On PostgreSQL a live
+/// import holds its job row locked (see [`commit_job`]), so resetting it waits and then finds
+/// it no longer `importing`.
+pub async fn recover(
+    state: &AppState,
+    stale_before: chrono::DateTime<Utc>,
+) -> AppResult<Recovered> {
+    let mut out = Recovered::default();
+    let stale = |status: ImportStatus| {
+        import_jobs::Entity::find()
+            .filter(import_jobs::Column::Status.eq(status.as_str()))
+            .filter(import_jobs::Column::UpdatedAt.lt(stale_before))
+            .all(&state.db)
+    };
+    for job in stale(ImportStatus::Checking).await? {
+        if is_live_check(job.id) {
+            continue;
+        }
+        let tx = state.begin_write().await?;
+        let claimed = import_jobs::Entity::update_many()
+            .col_expr(import_jobs::Column::RowsDone, Expr::value(0))
+            .col_expr(import_jobs::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(import_jobs::Column::Id.eq(job.id))
+            .filter(import_jobs::Column::Status.eq(ImportStatus::Checking.as_str()))
+            .filter(import_jobs::Column::UpdatedAt.lt(stale_before))
+            .exec(&*tx)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let school = organisations::Entity::find_by_id(job.school_id)
+            .one(&*tx)
+            .await?;
+        let kind = RegistrationKind::parse(&job.kind);
+        let bytes = state.imports.get(&job.file_sha256).await?;
+        let (Some(school), Some(kind), Some(bytes)) = (school, kind, bytes) else {
+            finish(
+                &*tx,
+                job.id,
+                ImportStatus::Checking,
+                ImportStatus::Failed,
+                None,
+                Some("校验因服务器重启中断，且上传的文件已无法读取，请重新上传".into()),
+            )
+            .await?;
+            tx.commit().await?;
+            out.failed += 1;
+            continue;
+        };
+        let rules = crate::routes::registrations::rules_for(&*tx, &school, kind).await?;
+        tx.commit().await?;
+        tracing::warn!(
+            job_id = job.id,
+            "import check interrupted by a server stop; started again"
+        );
+        start_check(state.clone(), job.id, Arc::new(bytes), rules);
+        out.rechecked += 1;
+    }
+    for job in stale(ImportStatus::Importing).await? {
+        let tx = state.begin_write().await?;
+        let moved = finish(
+            &*tx,
+            job.id,
+            ImportStatus::Importing,
+            ImportStatus::Checked,
+            None,
+            Some("导入因服务器重启中断，未写入任何记录，可以重新导入".into()),
+        )
+        .await?;
+        tx.commit().await?;
+        if moved {
+            tracing::warn!(
+                job_id = job.id,
+                "import interrupted by a server stop; nothing written, back to checked"
+            );
+            out.reset += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Runs [`recover`] now and every [`STALE_AFTER`], for as long as the server runs.
+pub fn spawn_recovery(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let cutoff = Utc::now() - STALE_AFTER;
+            if let Err(e) = recover(&state, cutoff).await {
+                tracing::error!(error = %e, "recovering import jobs failed");
+            }
+            tokio::time::sleep(STALE_AFTER).await;
+        }
+    })
 }
 
 /// Claims a checked job for committing: `checked` → `importing`, only once.

@@ -155,6 +155,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if config.demo_data && demo::seed_if_empty(&state).await? {
         tracing::info!("demo data seeded (password {})", demo::DEMO_PASSWORD);
     }
+    xueji_backend::import::spawn_recovery(state.clone());
     match nightly {
         Some(at) => {
             xueji_backend::scan::spawn_nightly(state.clone(), at);

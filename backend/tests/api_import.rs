@@ -600,3 +600,131 @@ db_test!(
     jobs_belong_to_their_school_and_cancel_writes_nothing,
     jobs_belong_to_their_school_and_cancel_writes_nothing
 );
+
+/// Sets a job's status and last touch directly, as a server that stopped mid-way leaves it.
+async fn leave_job(app: &TestApp, id: i64, status: &str, ago: chrono::Duration) {
+    use sea_orm::sea_query::Expr;
+    xueji_backend::entities::import_jobs::Entity::update_many()
+        .col_expr(
+            xueji_backend::entities::import_jobs::Column::Status,
+            Expr::value(status),
+        )
+        .col_expr(
+            xueji_backend::entities::import_jobs::Column::UpdatedAt,
+            Expr::value(chrono::Utc::now() - ago),
+        )
+        .filter(xueji_backend::entities::import_jobs::Column::Id.eq(id))
+        .exec(app.db())
+        .await
+        .expect("update");
+}
+
+async fn jobs_interrupted_by_a_server_stop_are_recovered(b: Backend) {
+    let app = spawn_app(b).await;
+    let t = app.token("hz-xh-1-registrar").await;
+    let file =
+        xlsx::filled(&records(57, 5).iter().map(record_cells).collect::<Vec<_>>()).expect("xlsx");
+    let job = upload_and_check(&app, &t, &file).await;
+    assert_eq!(job["valid_rows"], 5, "{job}");
+    let id = job["id"].as_i64().expect("id");
+    let path = format!("/api/v1/imports/{id}");
+    let cutoff = || chrono::Utc::now() - import::STALE_AFTER;
+    let hour = chrono::Duration::hours(1);
+
+    // A check still writing its progress is live: left alone.
+    leave_job(&app, id, "checking", chrono::Duration::zero()).await;
+    let r = import::recover(&app.state, cutoff())
+        .await
+        .expect("recover");
+    assert_eq!(r, import::Recovered::default());
+    assert_eq!(app.get(&path, Some(&t)).await.body["status"], "checking");
+
+    // A check silent for an hour died with its server: checked again from the stored file.
+    leave_job(&app, id, "checking", hour).await;
+    let r = import::recover(&app.state, cutoff())
+        .await
+        .expect("recover");
+    assert_eq!(r.rechecked, 1, "{r:?}");
+    let again = wait(&app, &t, id).await;
+    assert_eq!(again["status"], "checked", "{again}");
+    assert_eq!(
+        (&again["total_rows"], &again["valid_rows"]),
+        (&json!(5), &json!(5))
+    );
+    // A second pass finds nothing more to do.
+    let r = import::recover(&app.state, cutoff())
+        .await
+        .expect("recover");
+    assert_eq!(r, import::Recovered::default());
+
+    // An import whose server stopped wrote nothing (one transaction): back to checked, with a
+    // message, and it can be imported again.
+    leave_job(&app, id, "importing", hour).await;
+    let r = import::recover(&app.state, cutoff())
+        .await
+        .expect("recover");
+    assert_eq!(r.reset, 1, "{r:?}");
+    let j = app.get(&path, Some(&t)).await.body;
+    assert_eq!(j["status"], "checked", "{j}");
+    assert!(
+        j["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("未写入任何记录"),
+        "{j}"
+    );
+    let school = school_id(&app, "3330106001").await;
+    assert_eq!(
+        import::count_requests(app.db(), school).await.expect("n"),
+        0
+    );
+    let c = app
+        .post(
+            &format!("{path}/commit"),
+            json!({ "mode": "valid_only" }),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(c.status, StatusCode::ACCEPTED, "{}", c.text);
+    let done = wait(&app, &t, id).await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(
+        import::count_requests(app.db(), school).await.expect("n"),
+        5
+    );
+
+    // A stored file that is gone: the interrupted check fails with the reason.
+    let file2 =
+        xlsx::filled(&records(58, 2).iter().map(record_cells).collect::<Vec<_>>()).expect("xlsx");
+    let job2 = upload_and_check(&app, &t, &file2).await;
+    let id2 = job2["id"].as_i64().expect("id");
+    let sha = xueji_backend::entities::import_jobs::Entity::find_by_id(id2)
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("job")
+        .file_sha256;
+    let stored = app.state.imports.path_of(&sha);
+    std::fs::remove_file(&stored).expect("remove the stored file");
+    leave_job(&app, id2, "checking", hour).await;
+    let r = import::recover(&app.state, cutoff())
+        .await
+        .expect("recover");
+    assert_eq!(r.failed, 1, "{r:?}");
+    let j = app
+        .get(&format!("/api/v1/imports/{id2}"), Some(&t))
+        .await
+        .body;
+    assert_eq!(j["status"], "failed", "{j}");
+    assert!(
+        j["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("重新上传"),
+        "{j}"
+    );
+}
+db_test!(
+    jobs_interrupted_by_a_server_stop_are_recovered,
+    jobs_interrupted_by_a_server_stop_are_recovered
+);
