@@ -175,6 +175,7 @@ fn dist() -> Result<()> {
     let wasm_bytes = read(&bg_wasm)?;
     let js_bytes = read(&staging.join(format!("{WASM_NAME}.js")))?;
     let css_bytes = read(&root.join("public/app.css"))?;
+    check_css(&String::from_utf8_lossy(&css_bytes)).map_err(|e| format!("public/app.css: {e}"))?;
     let wasm_name = format!("xueji-{}_bg.wasm", short_hash(&wasm_bytes));
     let js_name = format!("xueji-{}.js", short_hash(&js_bytes));
     let css_name = format!("app-{}.css", short_hash(&css_bytes));
@@ -246,6 +247,61 @@ fn dist() -> Result<()> {
     );
     println!("dist/ ready (service worker version {version})");
     Ok(())
+}
+
+/// A structural check of the stylesheet, cheap enough for every build and test run: braces
+/// balance (outside comments and strings), and no rule starts at the left margin inside a
+/// block — the two marks a bad merge leaves (a rule cut off from its body swallows every rule
+/// after it, and browsers drop them silently).
+fn check_css(css: &str) -> Result<()> {
+    let mut depth = 0usize;
+    let (mut in_comment, mut quote) = (false, None::<char>);
+    for (n, line) in css.lines().enumerate() {
+        let n = n + 1;
+        let starts_rule = line
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && c != '}');
+        if depth > 0 && !in_comment && quote.is_none() && starts_rule {
+            return Err(format!(
+                "line {n} starts a rule at the left margin inside a block (a missing `}}` above?)"
+            ));
+        }
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            if in_comment {
+                if c == '*' && chars.peek() == Some(&'/') {
+                    chars.next();
+                    in_comment = false;
+                }
+            } else if let Some(q) = quote {
+                if c == '\\' {
+                    chars.next();
+                } else if c == q {
+                    quote = None;
+                }
+            } else {
+                match c {
+                    '/' if chars.peek() == Some(&'*') => {
+                        chars.next();
+                        in_comment = true;
+                    }
+                    '"' | '\'' => quote = Some(c),
+                    '{' => depth += 1,
+                    '}' => {
+                        depth = depth
+                            .checked_sub(1)
+                            .ok_or_else(|| format!("line {n}: `}}` without an open block"))?;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    match depth {
+        0 => Ok(()),
+        d => Err(format!("{d} block(s) not closed at the end")),
+    }
 }
 
 fn wasm_opt(path: &Path) -> Result<()> {
@@ -359,4 +415,32 @@ fn read(p: &Path) -> Result<Vec<u8>> {
 
 fn write(p: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(p, bytes).map_err(|e| format!("write {p:?}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_css;
+
+    #[test]
+    fn the_stylesheet_is_well_formed() {
+        let css = std::fs::read_to_string(super::root().join("public/app.css")).expect("app.css");
+        check_css(&css).expect("public/app.css");
+    }
+
+    #[test]
+    fn a_rule_cut_off_from_its_body_is_caught() {
+        assert!(check_css(
+            ".a {\n  color: red;\n}\n\n@media (min-width: 1px) {\n  .b {\n    top: 0;\n  }\n}\n"
+        )
+        .is_ok());
+        assert!(check_css("/* { */ .a { content: \"}\"; }\n").is_ok());
+        let e = check_css(".a {\n.b {\n  color: red;\n}\n").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(check_css(".a {\n  color: red;\n")
+            .unwrap_err()
+            .contains("not closed"));
+        assert!(check_css("}\n")
+            .unwrap_err()
+            .contains("without an open block"));
+    }
 }
