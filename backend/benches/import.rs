@@ -236,7 +236,7 @@ async fn main() {
             &mut self,
             h: &xueji_shared::import::HeaderMap,
             r: u32,
-            c: &[xueji_shared::import::Cell],
+            c: &mut Vec<xueji_shared::import::Cell>,
         ) -> bool {
             (self.0)(h, r, c);
             true

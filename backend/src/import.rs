@@ -142,11 +142,11 @@ impl xlsx::RowSink for Batcher<'_> {
         self.progress.total.store(rows, Ordering::Relaxed);
     }
 
-    fn row(&mut self, header: &HeaderMap, row: u32, cells: &[Cell]) -> bool {
+    fn row(&mut self, header: &HeaderMap, row: u32, cells: &mut Vec<Cell>) -> bool {
         if self.header.is_none() {
             self.header = Some(Arc::new(header.clone()));
         }
-        self.batch.push((row, cells.to_vec()));
+        self.batch.push((row, std::mem::take(cells)));
         self.batch.len() < BATCH || self.send()
     }
 }

@@ -243,7 +243,8 @@ pub trait RowSink {
     /// The estimated number of data rows (from the sheet's dimension), before the first row.
     fn total(&mut self, _rows: u32) {}
     /// One non-blank data row (cells in sheet column order); returning `false` stops reading.
-    fn row(&mut self, header: &HeaderMap, row: u32, cells: &[Cell]) -> bool;
+    /// The sink may take the cells (`std::mem::take`) rather than copy them.
+    fn row(&mut self, header: &HeaderMap, row: u32, cells: &mut Vec<Cell>) -> bool;
 }
 
 /// Reads the header row and then every non-blank data row of the upload, in order.
@@ -285,11 +286,12 @@ pub fn read(bytes: &[u8], header_only: bool, sink: &mut dyn RowSink) -> Result<H
                         "文件的数据行超过上限 {MAX_ROWS} 行，请分成多个文件导入"
                     ));
                 }
-                if !sink.row(h, r + 1, &cells) {
+                if !sink.row(h, r + 1, &mut cells) {
                     break;
                 }
             }
             cells.clear();
+            cells.reserve(header_cells.len());
         }
         let Some(cell) = next else { break };
         let (r, c) = cell.get_position();
@@ -361,8 +363,8 @@ mod tests {
         fn total(&mut self, rows: u32) {
             self.1 = rows;
         }
-        fn row(&mut self, _: &HeaderMap, row: u32, cells: &[Cell]) -> bool {
-            self.0.push((row, cells.to_vec()));
+        fn row(&mut self, _: &HeaderMap, row: u32, cells: &mut Vec<Cell>) -> bool {
+            self.0.push((row, std::mem::take(cells)));
             true
         }
     }

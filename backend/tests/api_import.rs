@@ -139,7 +139,7 @@ async fn the_template_round_trips_and_every_valid_row_becomes_a_request(b: Backe
             &mut self,
             _: &xueji_shared::import::HeaderMap,
             _: u32,
-            _: &[xueji_shared::import::Cell],
+            _: &mut Vec<xueji_shared::import::Cell>,
         ) -> bool {
             self.0 += 1;
             true

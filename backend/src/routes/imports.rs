@@ -231,7 +231,7 @@ pub async fn upload(
                 &mut self,
                 _: &xueji_shared::import::HeaderMap,
                 _: u32,
-                _: &[xueji_shared::import::Cell],
+                _: &mut Vec<xueji_shared::import::Cell>,
             ) -> bool {
                 false
             }
