@@ -4,7 +4,7 @@
 //   request sent, fixes it and submits.
 // - Tablet: the school leader finds the request in 待办 and approves it.
 // - Desktop: the county registrar approves it; the detail page then shows the student number
-//   G + ID number.
+//   G + ID number, which opens the student card (学籍卡) with the L → G history.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
@@ -156,6 +156,16 @@ test('a registration goes from a phone to a student number', async () => {
     await number.waitFor();
     assert.equal((await number.innerText()).trim(), `G${idNumber}`);
     await screenshot(page, 'registration-desktop-detail');
+    // …and a student card: the number opens it, with the record and the number's history.
+    await number.locator('a').click();
+    await page.waitForURL((u) => /^\/students\/\d+$/.test(u.pathname));
+    const card = page.locator('#card-number');
+    await card.waitFor();
+    assert.equal((await card.innerText()).trim(), `G${idNumber}`);
+    assert.equal((await page.locator('[data-field=name] dd').first().innerText()).trim(), record.name);
+    const kinds = await page.locator('#card-numbers tr[data-kind]').evaluateAll((rs) => rs.map((r) => r.dataset.kind));
+    assert.deepEqual(kinds, ['L', 'G']);
+    await screenshot(page, 'registration-desktop-card');
   } finally {
     await desktop.context.close();
   }
