@@ -174,24 +174,49 @@ pub async fn append_many<C: ConnectionTrait>(
             before.as_deref(),
             after.as_deref(),
         );
-        rows.push(audit_log::ActiveModel {
-            id: Set(id),
-            at: Set(at),
-            actor_id: Set(actor.account_id),
-            actor_org_id: Set(actor.org_id),
-            province_code: Set(province.clone()),
-            client_ip: Set(actor.client_ip.clone()),
-            action: Set(entry.action.to_owned()),
-            object_type: Set(entry.object_type.to_owned()),
-            object_id: Set(entry.object_id),
-            before: Set(before),
-            after: Set(after),
-            prev_hash: Set(std::mem::replace(&mut prev_hash, hash.clone())),
-            hash: Set(hash),
+        rows.push(audit_log::Model {
+            id,
+            at,
+            actor_id: actor.account_id,
+            actor_org_id: actor.org_id,
+            province_code: province.clone(),
+            client_ip: actor.client_ip.clone(),
+            action: entry.action.to_owned(),
+            object_type: entry.object_type.to_owned(),
+            object_id: entry.object_id,
+            before,
+            after,
+            prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
+            hash,
         });
     }
+    if conn.get_database_backend() == DbBackend::Postgres {
+        // One JSON parameter per 1000 entries (see `db::pg_insert_json`).
+        const COLUMNS: [(&str, &str); 13] = [
+            ("id", "bigint"),
+            ("at", "timestamptz"),
+            ("actor_id", "bigint"),
+            ("actor_org_id", "bigint"),
+            ("province_code", "text"),
+            ("client_ip", "text"),
+            ("action", "text"),
+            ("object_type", "text"),
+            ("object_id", "text"),
+            ("before", "text"),
+            ("after", "text"),
+            ("prev_hash", "text"),
+            ("hash", "text"),
+        ];
+        for chunk in rows.chunks(1000) {
+            crate::db::pg_insert_json(conn, "audit_log", &COLUMNS, chunk).await?;
+        }
+        return Ok(());
+    }
     // 13 columns: 1000 rows stay below SQLite's 32 766 bound parameters.
-    let mut rows = rows.into_iter().peekable();
+    let mut rows = rows
+        .into_iter()
+        .map(|m| audit_log::ActiveModel::from(m).reset_all())
+        .peekable();
     while rows.peek().is_some() {
         let chunk: Vec<_> = rows.by_ref().take(1000).collect();
         audit_log::Entity::insert_many(chunk)

@@ -114,3 +114,39 @@ pub async fn allocate_ids<C: ConnectionTrait>(
         .unwrap_or(0);
     Ok((1..=n as i64).map(|i| top + i).collect())
 }
+
+/// PostgreSQL: inserts many rows as ONE JSON parameter expanded by `json_to_recordset`, which
+/// PostgreSQL takes much faster than a multi-row `VALUES` with thousands of bound parameters.
+/// `columns`: each column's name (also the rows' JSON key) and SQL type; `rows` serialise to a
+/// JSON array of objects with those keys. Used for the many small rows a bulk registration adds
+/// beside its requests (submit actions, audit entries); SQLite keeps multi-row inserts.
+pub async fn pg_insert_json<C: ConnectionTrait, R: serde::Serialize>(
+    conn: &C,
+    table: &str,
+    columns: &[(&str, &str)],
+    rows: &[R],
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let names = columns
+        .iter()
+        .map(|(n, _)| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let typed = columns
+        .iter()
+        .map(|(n, t)| format!("\"{n}\" {t}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let json = serde_json::to_string(rows).map_err(|e| DbErr::Custom(e.to_string()))?;
+    conn.execute(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "INSERT INTO \"{table}\" ({names}) SELECT {names} FROM json_to_recordset($1::json) AS x({typed})"
+        ),
+        [json.into()],
+    ))
+    .await?;
+    Ok(())
+}

@@ -384,21 +384,9 @@ pub async fn insert_chunk<C: ConnectionTrait>(
     let ids = crate::db::allocate_ids(conn, "requests", rows.len()).await?;
     let now = Utc::now();
     let mut reqs = Vec::with_capacity(rows.len());
-    let mut actions = Vec::with_capacity(rows.len());
     let mut entries = Vec::with_capacity(rows.len());
     for (((row, record), cands), id) in rows.iter().zip(&found).zip(&ids) {
         reqs.push(request_row(sub, *id, record, cands, now)?);
-        actions.push(request_actions::ActiveModel {
-            request_id: Set(*id),
-            province_code: Set(sub.school.province_code.clone()),
-            step: Set(None),
-            action: Set("submit".to_owned()),
-            actor_id: Set(sub.account_id),
-            actor_org_id: Set(sub.school.id),
-            reason: Set(None),
-            at: Set(now),
-            ..Default::default()
-        });
         entries.push(Entry {
             action: "registration.submit",
             object_type: "request",
@@ -414,9 +402,58 @@ pub async fn insert_chunk<C: ConnectionTrait>(
         });
     }
     insert_requests(conn, reqs).await?;
-    request_actions::Entity::insert_many(actions)
-        .exec_without_returning(conn)
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // The same rows as one JSON parameter (see `db::pg_insert_json`).
+        #[derive(serde::Serialize)]
+        struct ActionRow<'a> {
+            request_id: i64,
+            province_code: &'a str,
+            action: &'static str,
+            actor_id: i64,
+            actor_org_id: i64,
+            at: chrono::DateTime<Utc>,
+        }
+        let rows: Vec<ActionRow> = ids
+            .iter()
+            .map(|&request_id| ActionRow {
+                request_id,
+                province_code: &sub.school.province_code,
+                action: "submit",
+                actor_id: sub.account_id,
+                actor_org_id: sub.school.id,
+                at: now,
+            })
+            .collect();
+        crate::db::pg_insert_json(
+            conn,
+            "request_actions",
+            &[
+                ("request_id", "bigint"),
+                ("province_code", "text"),
+                ("action", "text"),
+                ("actor_id", "bigint"),
+                ("actor_org_id", "bigint"),
+                ("at", "timestamptz"),
+            ],
+            &rows,
+        )
         .await?;
+    } else {
+        let actions = ids.iter().map(|&id| request_actions::ActiveModel {
+            request_id: Set(id),
+            province_code: Set(sub.school.province_code.clone()),
+            step: Set(None),
+            action: Set("submit".to_owned()),
+            actor_id: Set(sub.account_id),
+            actor_org_id: Set(sub.school.id),
+            reason: Set(None),
+            at: Set(now),
+            ..Default::default()
+        });
+        request_actions::Entity::insert_many(actions)
+            .exec_without_returning(conn)
+            .await?;
+    }
     audit::append_many(conn, &sub.actor, entries).await?;
     Ok(ids)
 }
