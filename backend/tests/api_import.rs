@@ -102,6 +102,16 @@ async fn upload_and_check(app: &TestApp, token: &str, bytes: &[u8]) -> Value {
     wait(app, token, id).await
 }
 
+/// Asks for job `id` to be imported in `mode` (`valid_only` | `all_or_nothing`).
+async fn commit(app: &TestApp, token: &str, id: i64, mode: &str) -> common::Resp {
+    app.post(
+        &format!("/api/v1/imports/{id}/commit"),
+        json!({ "mode": mode }),
+        Some(token),
+    )
+    .await
+}
+
 async fn school_id(app: &TestApp, code: &str) -> i64 {
     organisations::Entity::find()
         .filter(organisations::Column::Code.eq(code))
@@ -177,13 +187,7 @@ async fn the_template_round_trips_and_every_valid_row_becomes_a_request(b: Backe
     assert_eq!(job["school_name"], "杭州市西湖区求是小学");
     let id = job["id"].as_i64().expect("id");
 
-    let c = app
-        .post(
-            &format!("/api/v1/imports/{id}/commit"),
-            json!({ "mode": "all_or_nothing" }),
-            Some(&t),
-        )
-        .await;
+    let c = commit(&app, &t, id, "all_or_nothing").await;
     assert_eq!(c.status, StatusCode::ACCEPTED, "{}", c.text);
     assert_eq!(c.body["status"], "importing");
     let done = wait(&app, &t, id).await;
@@ -261,12 +265,7 @@ async fn the_template_round_trips_and_every_valid_row_becomes_a_request(b: Backe
     assert_eq!(approve.status, StatusCode::OK, "{}", approve.text);
     // A finished job can't be committed again.
     assert_error(
-        &app.post(
-            &format!("/api/v1/imports/{id}/commit"),
-            json!({ "mode": "valid_only" }),
-            Some(&t),
-        )
-        .await,
+        &commit(&app, &t, id, "valid_only").await,
         StatusCode::CONFLICT,
         "conflict",
     );
@@ -359,13 +358,7 @@ async fn mixed_rows_give_the_exact_report_and_nothing_is_half_written(b: Backend
 
     // All or nothing: refused with the count, and nothing is written.
     let school = school_id(&app, "3330106001").await;
-    let refused = app
-        .post(
-            &format!("/api/v1/imports/{id}/commit"),
-            json!({ "mode": "all_or_nothing" }),
-            Some(&t),
-        )
-        .await;
+    let refused = commit(&app, &t, id, "all_or_nothing").await;
     let msg = assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert!(msg.contains("有 4 行不符合要求"), "{msg}");
     assert_eq!(refused.body["error"]["fields"][0]["field"], "mode");
@@ -379,13 +372,7 @@ async fn mixed_rows_give_the_exact_report_and_nothing_is_half_written(b: Backend
     assert_eq!(wait(&app, &t, id).await["status"], "checked");
 
     // Valid rows only: exactly the six good rows (2, 4, 6, 8, 10, 11).
-    let c = app
-        .post(
-            &format!("/api/v1/imports/{id}/commit"),
-            json!({ "mode": "valid_only" }),
-            Some(&t),
-        )
-        .await;
+    let c = commit(&app, &t, id, "valid_only").await;
     assert_eq!(c.status, StatusCode::ACCEPTED, "{}", c.text);
     let done = wait(&app, &t, id).await;
     assert_eq!(done["status"], "done", "{done}");
@@ -523,12 +510,7 @@ async fn jobs_belong_to_their_school_and_cancel_writes_nothing(b: Backend) {
             "not_found",
         );
         assert_error(
-            &app.post(
-                &format!("{path}/commit"),
-                json!({ "mode": "valid_only" }),
-                Some(&o),
-            )
-            .await,
+            &commit(&app, &o, id, "valid_only").await,
             StatusCode::NOT_FOUND,
             "not_found",
         );
@@ -544,12 +526,7 @@ async fn jobs_belong_to_their_school_and_cancel_writes_nothing(b: Backend) {
     for who in ["hz-xh-registrar", "hz-xh-1-leader"] {
         let o = app.token(who).await;
         assert_error(
-            &app.post(
-                &format!("{path}/commit"),
-                json!({ "mode": "valid_only" }),
-                Some(&o),
-            )
-            .await,
+            &commit(&app, &o, id, "valid_only").await,
             StatusCode::FORBIDDEN,
             "forbidden",
         );
@@ -567,12 +544,7 @@ async fn jobs_belong_to_their_school_and_cancel_writes_nothing(b: Backend) {
     assert_eq!(c.status, StatusCode::OK, "{}", c.text);
     assert_eq!(c.body["status"], "cancelled");
     assert_error(
-        &app.post(
-            &format!("{path}/commit"),
-            json!({ "mode": "valid_only" }),
-            Some(&t),
-        )
-        .await,
+        &commit(&app, &t, id, "valid_only").await,
         StatusCode::CONFLICT,
         "conflict",
     );
@@ -678,13 +650,7 @@ async fn jobs_interrupted_by_a_server_stop_are_recovered(b: Backend) {
         import::count_requests(app.db(), school).await.expect("n"),
         0
     );
-    let c = app
-        .post(
-            &format!("{path}/commit"),
-            json!({ "mode": "valid_only" }),
-            Some(&t),
-        )
-        .await;
+    let c = commit(&app, &t, id, "valid_only").await;
     assert_eq!(c.status, StatusCode::ACCEPTED, "{}", c.text);
     let done = wait(&app, &t, id).await;
     assert_eq!(done["status"], "done", "{done}");
