@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
-use xueji_backend::{db, identity, synth};
+use xueji_backend::student::identity;
+use xueji_backend::{db, synth};
 use xueji_shared::{codes::Gender, dedup};
 
 fn esc(s: &str) -> String {

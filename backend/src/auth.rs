@@ -1,18 +1,14 @@
 //! Authentication: Argon2id password hashing on a bounded blocking pool, short-lived JWT access
-//! tokens, opaque single-use refresh tokens, and the [`Caller`] extractor that every
-//! authenticated handler takes.
+//! tokens, opaque single-use refresh tokens, and the [`Caller`] that every authenticated handler
+//! takes (its extractor is in [`crate::extract`]).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use base64::Engine;
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
-use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
@@ -22,7 +18,6 @@ use xueji_shared::org::{Level, Role};
 use crate::audit::Actor;
 use crate::entities::{accounts, organisations};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 
 /// Access tokens live 15 minutes.
 pub const ACCESS_TTL_SECONDS: i64 = 15 * 60;
@@ -225,102 +220,14 @@ pub fn role_and_level(
     Ok((role, level))
 }
 
-fn unauthorized() -> AppError {
-    AppError::Unauthorized("未登录或登录已过期，请重新登录".into())
-}
-
-/// Authenticate the request: a valid access token of an enabled account.
-async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Caller, AppError> {
-    let header = parts
-        .headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(unauthorized)?;
-    let token = header
-        .strip_prefix("Bearer ")
-        .or_else(|| header.strip_prefix("bearer "))
-        .ok_or_else(unauthorized)?;
-    let claims = state.tokens.decode(token.trim()).ok_or_else(unauthorized)?;
-    let account = accounts::Entity::find_by_id(claims.sub)
-        .one(&state.db)
-        .await?
-        .ok_or_else(unauthorized)?;
-    if account.disabled {
-        return Err(AppError::Forbidden("账号已停用，请联系系统管理员".into()));
-    }
-    let org = organisations::Entity::find_by_id(account.org_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(unauthorized)?;
-    let (role, level) = role_and_level(&account, &org)?;
-    let policy = crate::passwords::policy(&state.db, &org.province_code).await?;
-    let password_change_required =
-        crate::passwords::change_required(&state.db, &account, &policy).await?;
-    let ClientIp(client_ip) = ClientIp::from_request_parts(parts, state).await?;
-    Ok(Caller {
-        account,
-        org,
-        role,
-        level,
-        client_ip,
-        password_change_required,
-    })
-}
-
-/// An authenticated caller allowed to act: one whose password need not be changed first.
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let caller = authenticate(parts, state).await?;
-        if caller.password_change_required {
-            return Err(AppError::PasswordChangeRequired);
-        }
-        Ok(caller)
-    }
-}
-
 /// An authenticated caller who may still have to change the password: for the few endpoints
-/// that must work before that (who am I, change password, the policy, sign out).
+/// that must work before that (who am I, change password, the policy, sign out). Extracted in
+/// [`crate::extract`].
 pub struct SessionCaller(pub Caller);
 
-impl FromRequestParts<AppState> for SessionCaller {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        authenticate(parts, state).await.map(SessionCaller)
-    }
-}
-
 /// The client's address: the socket peer, or the first `X-Forwarded-For` hop when the server
-/// is configured to trust its proxy.
+/// is configured to trust its proxy. Extracted in [`crate::extract`].
 pub struct ClientIp(pub Option<String>);
-
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        if state.trust_proxy {
-            if let Some(first) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-            {
-                let ip = first.trim();
-                if !ip.is_empty() {
-                    return Ok(ClientIp(Some(ip.chars().take(64).collect())));
-                }
-            }
-        }
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip().to_string()),
-        ))
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -35,6 +35,11 @@ pub struct Config {
     #[arg(long, env = "XUEJI_DEMO_DATA", default_value_t = false)]
     pub demo_data: bool,
 
+    /// With the demo organisations, also seed demo business: students in every grade of every
+    /// demo school, open requests at several steps (some overdue) and problem records.
+    #[arg(long, env = "XUEJI_DEMO_BUSINESS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo_business: bool,
+
     /// Trust `X-Forwarded-For` for the client address (only behind a reverse proxy).
     #[arg(long, env = "XUEJI_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,

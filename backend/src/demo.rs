@@ -9,6 +9,7 @@ use xueji_shared::org::{Level, Role, SchoolKind};
 use xueji_shared::stage::Stage;
 
 use crate::audit::{self, Actor, Entry};
+use crate::auth::Caller;
 use crate::entities::{accounts, classes, organisations};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -336,4 +337,245 @@ async fn seed_classes<C: sea_orm::ConnectionTrait>(
         }
     }
     Ok(n)
+}
+
+/// What [`seed_business`] made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BusinessCounts {
+    pub students: usize,
+    pub requests: usize,
+    pub overdue: usize,
+    pub problems: usize,
+}
+
+fn demo_caller(account: accounts::Model, org: organisations::Model) -> AppResult<Caller> {
+    let (role, level) = crate::auth::role_and_level(&account, &org)?;
+    Ok(Caller {
+        account,
+        org,
+        role,
+        level,
+        client_ip: None,
+        password_change_required: false,
+    })
+}
+
+/// Demo business so that every demo account finds something to do: three students in every
+/// grade of every demo school (from `synth`, registered with formal numbers), per school three
+/// open registration requests — one at the school leader's step, one at the county's, one
+/// returned to the school — the county steps of the first city's schools overdue, and problem
+/// records: a duplicate with ID across the two cities (arbitrated by the province once both
+/// uphold), a duplicate without ID within a county, and an invalid ID. Seeded once, with the
+/// demo organisations; one audit entry says what was made.
+pub async fn seed_business(state: &AppState) -> AppResult<BusinessCounts> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    use xueji_shared::api_engine::BusinessKey;
+    use xueji_shared::api_registration::RegistrationKind;
+    use xueji_shared::stage::Grade;
+    use xueji_shared::workflow::{Action, Business, RegistrationLevel};
+
+    let today = crate::clock::today();
+    let tx = state.begin_write().await?;
+    let schools = organisations::Entity::find()
+        .filter(organisations::Column::Level.eq("school"))
+        .order_by_asc(organisations::Column::Id)
+        .all(&*tx)
+        .await?;
+    let account = |username: String| {
+        let tx = &tx;
+        async move {
+            accounts::Entity::find()
+                .filter(accounts::Column::Username.eq(username.clone()))
+                .one(&**tx)
+                .await?
+                .ok_or_else(|| crate::error::AppError::Internal(format!("demo account {username}")))
+        }
+    };
+    let slug_of = |code: &str| {
+        ORGS.iter()
+            .find(|o| o.code == code)
+            .map(|o| o.slug)
+            .unwrap_or_default()
+    };
+    let mut counts = BusinessCounts::default();
+    let mut first_records = Vec::new();
+    for (n, school) in schools.iter().enumerate() {
+        let Some(kind) = crate::settings::school_kind(school) else {
+            continue;
+        };
+        let county: u32 = school
+            .region_code
+            .as_deref()
+            .and_then(|r| r.get(..6))
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(330106);
+        let rules = crate::student::rules_for(&*tx, school, RegistrationKind::InSchool).await?;
+        let lengths = xueji_shared::stage::StageLengths::default();
+        let mut seed = 70_000 + 1_000 * n as u64;
+        for &stage in kind.stages() {
+            for year in 1..=lengths.years(stage) {
+                seed += 1;
+                let mut spec = crate::synth::SynthSpec::new(seed, 3, county, today);
+                spec.stages = kind.stages().to_vec();
+                spec.grade_weights = vec![(Grade { stage, year }, 1)];
+                spec.hmt_share = 0.0;
+                for record in crate::synth::generate(spec)
+                    .map_err(|e| crate::error::AppError::Internal(e.to_string()))?
+                {
+                    crate::student::register(&*tx, school, &record, &rules).await?;
+                    counts.students += 1;
+                }
+            }
+        }
+        // Open registration requests at three steps.
+        let slug = slug_of(&school.code);
+        let registrar = demo_caller(account(format!("{slug}-registrar")).await?, school.clone())?;
+        let leader = demo_caller(account(format!("{slug}-leader")).await?, school.clone())?;
+        let county_org = match school.parent_id {
+            Some(p) => organisations::Entity::find_by_id(p).one(&*tx).await?,
+            None => None,
+        };
+        let county_caller = match &county_org {
+            Some(c) => Some(demo_caller(
+                account(format!("{}-registrar", slug_of(&c.code))).await?,
+                c.clone(),
+            )?),
+            None => None,
+        };
+        let mut spec = crate::synth::SynthSpec::new(90_000 + n as u64, 3, county, today);
+        spec.stages = kind.stages().to_vec();
+        spec.hmt_share = 0.0;
+        spec.no_id_share = 0.0;
+        let pending = crate::synth::generate(spec)
+            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+        for (i, record) in pending.iter().enumerate() {
+            let row = crate::engine::submit(
+                &*tx,
+                &registrar,
+                crate::engine::NewRequest {
+                    key: BusinessKey::Registration,
+                    business: Business::Registration {
+                        up_to: RegistrationLevel::County,
+                    },
+                    kind: RegistrationKind::InSchool.as_str().to_owned(),
+                    applicant: school.clone(),
+                    counterpart: None,
+                    arbiter: None,
+                    object_id: None,
+                    subject: record.name.trim().to_owned(),
+                    payload: serde_json::to_string(record)
+                        .map_err(crate::error::AppError::internal)?,
+                    candidates: "[]".into(),
+                    student_id: None,
+                },
+            )
+            .await?;
+            counts.requests += 1;
+            if i == 0 {
+                continue;
+            }
+            let at_county = crate::engine::transition(
+                &*tx,
+                &leader,
+                &row,
+                BusinessKey::Registration,
+                Action::Approve,
+                None,
+            )
+            .await?
+            .row;
+            if i == 2 {
+                if let Some(c) = &county_caller {
+                    crate::engine::transition(
+                        &*tx,
+                        c,
+                        &at_county,
+                        BusinessKey::Registration,
+                        Action::Return,
+                        Some("请核对家庭住址与户口所在地".into()),
+                    )
+                    .await?;
+                }
+            } else if n % 2 == 0 {
+                // Left at the county for 20 days: overdue against the 10-working-day clock.
+                let past = Utc::now() - chrono::Duration::days(20);
+                let cal = crate::engine::clock::calendar(&*tx, &school.province_code).await?;
+                use sea_orm::sea_query::Expr;
+                crate::entities::request_steps::Entity::update_many()
+                    .col_expr(
+                        crate::entities::request_steps::Column::StartedAt,
+                        Expr::value(past),
+                    )
+                    .col_expr(
+                        crate::entities::request_steps::Column::DueAt,
+                        Expr::value(crate::engine::clock::due_at(&cal, past)),
+                    )
+                    .filter(crate::entities::request_steps::Column::RequestId.eq(at_county.id))
+                    .filter(crate::entities::request_steps::Column::DoneAt.is_null())
+                    .exec(&*tx)
+                    .await?;
+                counts.overdue += 1;
+            }
+        }
+        first_records.push((school.clone(), rules, pending));
+    }
+    // Problem records: the same child registered in Hangzhou and in Ningbo (duplicate with ID),
+    // a child without ID registered twice in one county (duplicate without ID).
+    let find = |code: &str| first_records.iter().find(|(s, _, _)| s.code == code);
+    if let (Some((a, a_rules, recs)), Some((b, b_rules, _))) =
+        (find("3330106001"), find("3330203001"))
+    {
+        let record = &recs[0];
+        crate::student::register(&*tx, a, record, a_rules).await?;
+        crate::student::register(&*tx, b, record, b_rules).await?;
+        counts.problems += 1;
+    }
+    if let (Some((a, a_rules, _)), Some((b, b_rules, _))) = (find("3330106001"), find("3330106002"))
+    {
+        let mut spec = crate::synth::SynthSpec::new(99_001, 1, 330106, today);
+        spec.no_id_share = 1.0;
+        spec.hmt_share = 0.0;
+        let record = crate::synth::generate(spec)
+            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?
+            .remove(0);
+        crate::student::register(&*tx, a, &record, a_rules).await?;
+        crate::student::register(&*tx, b, &record, b_rules).await?;
+        counts.problems += 1;
+    }
+    // An ID the national lookup could not confirm (身份证件号码校验未通过), at a Ningbo school.
+    if let Some(s) = crate::entities::students::Entity::find()
+        .filter(crate::entities::students::Column::NumberKind.eq("G"))
+        .order_by_desc(crate::entities::students::Column::Id)
+        .one(&*tx)
+        .await?
+    {
+        crate::student::open_problem(
+            &*tx,
+            &s.province_code,
+            xueji_shared::problem::ProblemKind::InvalidId,
+            s.id,
+            None,
+        )
+        .await?;
+        counts.problems += 1;
+    }
+    audit::append(
+        &*tx,
+        &Actor::default(),
+        Entry {
+            action: "system.seed_demo_business",
+            object_type: "system",
+            object_id: None,
+            before: None,
+            after: Some(json!({
+                "students": counts.students,
+                "requests": counts.requests,
+                "overdue": counts.overdue,
+                "problems": counts.problems,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(counts)
 }

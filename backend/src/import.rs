@@ -28,6 +28,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use serde_json::json;
+use xueji_shared::api_engine::BusinessKey;
 use xueji_shared::api_import::{ImportMode, ImportStatus};
 use xueji_shared::api_registration::{DuplicateCandidate, RegistrationKind};
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER};
@@ -37,13 +38,13 @@ use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::workflow::{Business, State};
 
 use crate::audit::{self, Actor, Entry};
+use crate::engine;
 use crate::entities::{
-    identity_claims, import_jobs, organisations, request_actions, requests, students,
+    identity_claims, import_jobs, organisations, request_actions, request_steps, requests, students,
 };
 use crate::error::{AppError, AppResult};
-use crate::registration;
-use crate::routes::registrations::{pending_of, status_of};
 use crate::state::AppState;
+use crate::student;
 use crate::xlsx;
 
 /// Rows per chunk: per multi-row insert and per batch of duplicate probes.
@@ -312,13 +313,13 @@ pub async fn candidates_many<C: ConnectionTrait>(
             Key::Id(key) => claims
                 .get(key)
                 .and_then(|id| by_id.get(id))
-                .map(|s| vec![cand(registration::PROBLEM_DUP_WITH_ID, s)])
+                .map(|s| vec![cand(student::PROBLEM_DUP_WITH_ID, s)])
                 .unwrap_or_default(),
             Key::Person(key) => by_person
                 .get(key)
                 .map(|list| {
                     list.iter()
-                        .map(|s| cand(registration::PROBLEM_DUP_WITHOUT_ID, s))
+                        .map(|s| cand(student::PROBLEM_DUP_WITHOUT_ID, s))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -343,7 +344,7 @@ pub async fn insert_requests<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A new registration request as single submission creates it.
+/// A new registration request as single submission creates it (`engine::NewRequest`).
 pub fn request_row(
     sub: &Submitter,
     id: i64,
@@ -351,25 +352,22 @@ pub fn request_row(
     candidates: &[DuplicateCandidate],
     now: chrono::DateTime<Utc>,
 ) -> AppResult<requests::ActiveModel> {
-    let chain = sub.business.chain();
-    let (level, role) = pending_of(&chain, State::START);
-    Ok(requests::ActiveModel {
-        id: Set(id),
-        province_code: Set(sub.school.province_code.clone()),
-        business: Set(serde_json::to_string(&sub.business).map_err(AppError::internal)?),
-        kind: Set(sub.kind.as_str().to_owned()),
-        school_id: Set(sub.school.id),
-        state: Set(serde_json::to_string(&State::START).map_err(AppError::internal)?),
-        status: Set(status_of(State::START).to_owned()),
-        pending_level: Set(level),
-        pending_role: Set(role),
-        payload: Set(serde_json::to_string(record).map_err(AppError::internal)?),
-        candidates: Set(serde_json::to_string(candidates).map_err(AppError::internal)?),
-        student_id: Set(None),
-        created_by: Set(sub.account_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
+    let mut row = engine::NewRequest {
+        key: BusinessKey::Registration,
+        business: sub.business,
+        kind: sub.kind.as_str().to_owned(),
+        applicant: sub.school.clone(),
+        counterpart: None,
+        arbiter: None,
+        object_id: None,
+        subject: record.name.trim().to_owned(),
+        payload: serde_json::to_string(record).map_err(AppError::internal)?,
+        candidates: serde_json::to_string(candidates).map_err(AppError::internal)?,
+        student_id: None,
+    }
+    .row(sub.account_id, now)?;
+    row.id = Set(id);
+    Ok(row)
 }
 
 /// Writes one chunk of valid rows as registration requests: candidates, requests, `submit`
@@ -382,11 +380,36 @@ pub async fn insert_chunk<C: ConnectionTrait>(
     let records: Vec<&StudentRecord> = rows.iter().map(|(_, r)| r).collect();
     let found = candidates_many(conn, &records).await?;
     let ids = crate::db::allocate_ids(conn, "requests", rows.len()).await?;
-    let now = Utc::now();
+    let now = engine::now();
+    // Every request's first step (the school leader's) and its deadline, the same for the chunk.
+    let first = engine::chain_assignment(
+        conn,
+        &engine::Parties {
+            applicant: sub.school.clone(),
+            counterpart: None,
+            arbiter: None,
+        },
+        &sub.business.chain(),
+        State::START,
+    )
+    .await?;
+    let cal = engine::clock::calendar(conn, &sub.school.province_code).await?;
+    let mut steps = Vec::with_capacity(rows.len());
     let mut reqs = Vec::with_capacity(rows.len());
     let mut entries = Vec::with_capacity(rows.len());
     for (((row, record), cands), id) in rows.iter().zip(&found).zip(&ids) {
         reqs.push(request_row(sub, *id, record, cands, now)?);
+        if let Some(a) = &first {
+            steps.push(engine::new_step(
+                *id,
+                &sub.school.province_code,
+                record.name.trim(),
+                BusinessKey::Registration,
+                a,
+                &cal,
+                now,
+            ));
+        }
         entries.push(Entry {
             action: "registration.submit",
             object_type: "request",
@@ -402,6 +425,13 @@ pub async fn insert_chunk<C: ConnectionTrait>(
         });
     }
     insert_requests(conn, reqs).await?;
+    let mut steps = steps.into_iter().peekable();
+    while steps.peek().is_some() {
+        let chunk: Vec<_> = steps.by_ref().take(CHUNK).collect();
+        request_steps::Entity::insert_many(chunk)
+            .exec_without_returning(conn)
+            .await?;
+    }
     if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
         // The same rows as one JSON parameter (see `db::pg_insert_json`).
         #[derive(serde::Serialize)]
@@ -864,7 +894,7 @@ pub async fn recover(
             out.failed += 1;
             continue;
         };
-        let rules = crate::routes::registrations::rules_for(&*tx, &school, kind).await?;
+        let rules = crate::student::rules_for(&*tx, &school, kind).await?;
         tx.commit().await?;
         tracing::warn!(
             job_id = job.id,

@@ -154,7 +154,18 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     );
     if config.demo_data && demo::seed_if_empty(&state).await? {
         tracing::info!("demo data seeded (password {})", demo::DEMO_PASSWORD);
+        if config.demo_business {
+            let c = demo::seed_business(&state).await?;
+            tracing::info!(
+                students = c.students,
+                requests = c.requests,
+                overdue = c.overdue,
+                problems = c.problems,
+                "demo business seeded"
+            );
+        }
     }
+    xueji_backend::student::problem_records::backfill_engine(&state.db).await?;
     xueji_backend::import::spawn_recovery(state.clone());
     match nightly {
         Some(at) => {

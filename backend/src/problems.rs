@@ -5,7 +5,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Query as SqlQuery;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, Select, Set,
+    QueryFilter, QueryOrder, Select, Set,
 };
 use serde_json::json;
 use xueji_shared::api::FieldError;
@@ -18,66 +18,16 @@ use xueji_shared::problem::{
     ProblemKind, ProblemState, SideRoles, SideState, SideView,
 };
 use xueji_shared::record::{RecordRules, StudentRecord};
+use xueji_shared::workflow::{check_force, ForceContext, ForceError};
 
 use crate::auth::Caller;
 use crate::entities::{identity_claims, organisations, problem_actions, problems, students};
 use crate::error::{AppError, AppResult};
 use crate::evidence::EvidenceStore;
-use crate::identity::{self, Claim};
-use crate::registration;
-use crate::routes::registrations::rules_for;
 use crate::scope::Scope;
-
-/// Open a problem record about `student_id` (and, for a pair, `other`: the record it
-/// duplicates). Both sides start open.
-pub async fn open_problem<C: ConnectionTrait>(
-    conn: &C,
-    province_code: &str,
-    kind: ProblemKind,
-    student_id: i64,
-    other: Option<i64>,
-) -> AppResult<problems::Model> {
-    Ok(problems::ActiveModel {
-        province_code: Set(province_code.to_owned()),
-        kind: Set(kind.as_str().to_owned()),
-        student_id: Set(student_id),
-        other_student_id: Set(other),
-        state: Set(ProblemState::Open.as_str().to_owned()),
-        detail: Set(None),
-        created_at: Set(Utc::now()),
-        resolved_at: Set(None),
-        a_state: Set(SideState::Open.as_str().to_owned()),
-        b_state: Set(other.map(|_| SideState::Open.as_str().to_owned())),
-        arbiter_org_id: Set(None),
-        resolution: Set(None),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?)
-}
-
-/// Whether `student_id` is an active side of an unresolved problem record.
-pub async fn has_open_problem<C: ConnectionTrait>(conn: &C, student_id: i64) -> AppResult<bool> {
-    let left = SideState::Left.as_str();
-    let n = problems::Entity::find()
-        .filter(problems::Column::State.ne(ProblemState::Resolved.as_str()))
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(problems::Column::StudentId.eq(student_id))
-                        .add(problems::Column::AState.ne(left)),
-                )
-                .add(
-                    Condition::all()
-                        .add(problems::Column::OtherStudentId.eq(student_id))
-                        .add(problems::Column::BState.ne(left)),
-                ),
-        )
-        .count(conn)
-        .await?;
-    Ok(n > 0)
-}
+use crate::student;
+use crate::student::identity::{self, Claim};
+use crate::student::rules_for;
 
 /// One side of a loaded problem record.
 #[derive(Debug, Clone)]
@@ -333,9 +283,10 @@ pub async fn apply_identity_change<C: ConnectionTrait>(
             .map(|o| (ProblemKind::DupWithoutId, *o)),
     };
     let problem = match duplicate {
-        Some((kind, other)) => {
-            Some(open_problem(conn, &student.province_code, kind, student.id, Some(other)).await?)
-        }
+        Some((kind, other)) => Some(
+            student::open_problem(conn, &student.province_code, kind, student.id, Some(other))
+                .await?,
+        ),
         None => None,
     };
     Ok((student, problem))
@@ -349,6 +300,38 @@ pub struct ActOutcome {
     pub effects: Vec<serde_json::Value>,
 }
 
+/// The sides whose open authority step `caller` may force now (强制干预: a registrar of an
+/// authority above that authority, the step overdue), with the step.
+pub async fn forceable<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    loaded: &Loaded,
+    reason: Option<&str>,
+) -> AppResult<Vec<(PairSide, Result<(), ForceError>)>> {
+    let Some(request) = student::problem_records::problem_request(conn, loaded.row.id).await?
+    else {
+        return Ok(Vec::new());
+    };
+    let open = crate::engine::open_steps(conn, request.id).await?;
+    let now = crate::engine::now();
+    let mut out = Vec::new();
+    for side in &loaded.sides {
+        let step = open.iter().find(|s| s.side == side.side.as_str());
+        let Some(step) = step else { continue };
+        let ctx = ForceContext {
+            actor: xueji_shared::org::Position::new(caller.level, caller.role),
+            above: step.org_path.starts_with(&caller.org.path) && step.org_id != caller.org.id,
+            overdue: step.due_at <= now,
+            // A side still open waits for its school's own handling (evidence, change, delete),
+            // which nobody can do in its place.
+            applicants_own: !side.state.awaits_authority() || loaded.state != ProblemState::Open,
+            has_reason: reason.is_some_and(|r| !r.trim().is_empty()),
+        };
+        out.push((side.side, check_force(ctx)));
+    }
+    Ok(out)
+}
+
 /// Act on a problem record inside the caller's write transaction (audited by the caller).
 pub async fn act<C: ConnectionTrait>(
     conn: &C,
@@ -357,23 +340,87 @@ pub async fn act<C: ConnectionTrait>(
     id: i64,
     input: &ProblemActionInput,
 ) -> AppResult<ActOutcome> {
+    act_as(conn, evidence_store, caller, id, input, false).await
+}
+
+/// 强制干预 on one side of a problem record: its overdue authority step approved by a superior
+/// authority's registrar, with a reason.
+pub async fn force<C: ConnectionTrait>(
+    conn: &C,
+    evidence_store: &EvidenceStore,
+    caller: &Caller,
+    id: i64,
+    side: PairSide,
+    reason: &str,
+) -> AppResult<ActOutcome> {
+    let loaded = load(conn, &caller.scope(), id).await?;
+    let verdict = forceable(conn, caller, &loaded, Some(reason))
+        .await?
+        .into_iter()
+        .find(|(s, _)| *s == side)
+        .map(|(_, v)| v)
+        .unwrap_or(Err(ForceError::NoStep));
+    verdict.map_err(|e| match e {
+        ForceError::NoReason => AppError::field("reason", e.to_string()),
+        ForceError::NotOverdue | ForceError::ApplicantsOwn | ForceError::NoStep => {
+            AppError::Conflict(e.to_string())
+        }
+        ForceError::NotSuperior => AppError::Forbidden(e.to_string()),
+    })?;
+    let input = ProblemActionInput {
+        side,
+        action: ProblemAction::Approve,
+        reason: Some(reason.trim().to_owned()),
+        evidence: Vec::new(),
+        change: None,
+    };
+    act_as(conn, evidence_store, caller, id, &input, true).await
+}
+
+async fn act_as<C: ConnectionTrait>(
+    conn: &C,
+    evidence_store: &EvidenceStore,
+    caller: &Caller,
+    id: i64,
+    input: &ProblemActionInput,
+    forced: bool,
+) -> AppResult<ActOutcome> {
     let fields = input.validate();
     if !fields.is_empty() {
         return Err(AppError::Validation(fields));
     }
     let loaded = load(conn, &caller.scope(), id).await?;
+    // Claim the record's engine request first: of simultaneous actions exactly one applies.
+    let request =
+        student::problem_records::sync_problem(conn, &loaded.row, "sync", caller.account.id)
+            .await?;
+    crate::engine::bump(conn, &request).await?;
     let rules = loaded.rules();
+    let roles = if forced {
+        // In place of the side's authority.
+        SideRoles {
+            school: false,
+            authority: true,
+        }
+    } else {
+        loaded.roles(caller)[match input.side {
+            PairSide::A => 0,
+            PairSide::B => 1,
+        }]
+    };
     let transition = rules
         .apply(
             input.side,
             input.action,
-            loaded.roles(caller)[match input.side {
-                PairSide::A => 0,
-                PairSide::B => 1,
-            }],
-            loaded.is_arbiter(caller),
+            roles,
+            !forced && loaded.is_arbiter(caller),
         )
         .map_err(problem_error)?;
+    let action_name = if forced {
+        "force"
+    } else {
+        input.action.as_str()
+    };
     let mut missing = Vec::new();
     for (i, sha) in input.evidence.iter().enumerate() {
         if !evidence_store.exists(sha).await? {
@@ -402,7 +449,7 @@ pub async fn act<C: ConnectionTrait>(
         problem_id: Set(loaded.row.id),
         province_code: Set(loaded.row.province_code.clone()),
         side: Set(input.side.as_str().to_owned()),
-        action: Set(input.action.as_str().to_owned()),
+        action: Set(action_name.to_owned()),
         actor_id: Set(caller.account.id),
         actor_org_id: Set(caller.org.id),
         reason: Set(input
@@ -463,8 +510,7 @@ pub async fn act<C: ConnectionTrait>(
             let change = latest_change(conn, loaded.row.id, input.side).await?;
             let (student, found) =
                 apply_identity_change(conn, side.student.clone(), &change).await?;
-            let student =
-                registration::formalise(conn, student, "身份信息变更，重新核定学籍号").await?;
+            let student = student::formalise(conn, student, "身份信息变更，重新核定学籍号").await?;
             effects.push(json!({
                 "effect": "student.change_identity",
                 "student_id": student.id,
@@ -474,7 +520,7 @@ pub async fn act<C: ConnectionTrait>(
             }));
         }
         Some(Effect::Delete) => {
-            let s = registration::delete_student(conn, side.student.clone()).await?;
+            let s = student::delete_student(conn, side.student.clone()).await?;
             effects.push(json!({ "effect": "student.delete", "student_id": s.id, "student_number": s.student_number }));
             effects.extend(leave_other_problems(conn, s.id, loaded.row.id).await?);
         }
@@ -483,7 +529,7 @@ pub async fn act<C: ConnectionTrait>(
                 .side(input.side.other())
                 .cloned()
                 .ok_or_else(|| AppError::Conflict("该问题学籍只有一方".into()))?;
-            let s = registration::delete_student(conn, other.student).await?;
+            let s = student::delete_student(conn, other.student).await?;
             effects.push(json!({ "effect": "student.delete", "student_id": s.id, "student_number": s.student_number, "by": "arbitration" }));
             effects.extend(leave_other_problems(conn, s.id, loaded.row.id).await?);
         }
@@ -496,6 +542,7 @@ pub async fn act<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(AppError::NotFound)?;
+    student::problem_records::sync_problem(conn, &row, action_name, caller.account.id).await?;
     Ok(ActOutcome {
         problem: load_row(conn, row).await?,
         effects,
@@ -588,7 +635,8 @@ pub async fn leave_other_problems<C: ConnectionTrait>(
             am.resolved_at = Set(Some(Utc::now()));
             am.resolution = Set(Some("一方学籍已删除".into()));
         }
-        am.update(conn).await?;
+        let updated = am.update(conn).await?;
+        student::problem_records::sync_problem(conn, &updated, "side_left", 0).await?;
         effects.push(
             json!({ "effect": "problem.side_left", "problem_id": id, "state": state.as_str() }),
         );
@@ -612,7 +660,7 @@ async fn settle_survivors<C: ConnectionTrait>(
     let loaded = load_row(conn, row).await?;
     let mut effects = Vec::new();
     for side in &loaded.sides {
-        if side.state == SideState::Left || side.student.status == registration::STATUS_DELETED {
+        if side.state == SideState::Left || side.student.status == student::STATUS_DELETED {
             continue;
         }
         let mut student = side.student.clone();
@@ -629,8 +677,7 @@ async fn settle_survivors<C: ConnectionTrait>(
                         .one(conn)
                         .await?
                         .map(|o| {
-                            o.status == registration::STATUS_DELETED
-                                || o.id_key.as_deref() != Some(&key)
+                            o.status == student::STATUS_DELETED || o.id_key.as_deref() != Some(&key)
                         })
                         .unwrap_or(true),
                 };
@@ -644,8 +691,7 @@ async fn settle_survivors<C: ConnectionTrait>(
             }
         }
         let before = student.student_number.clone();
-        student =
-            registration::formalise(conn, student, "问题学籍处理完毕，分配正式学籍号").await?;
+        student = student::formalise(conn, student, "问题学籍处理完毕，分配正式学籍号").await?;
         if student.student_number != before {
             effects.push(json!({
                 "effect": "student.number", "student_id": student.id,

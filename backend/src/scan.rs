@@ -544,14 +544,9 @@ async fn write_chunk(
             if covered(&c, &existing) {
                 continue;
             }
-            let p = crate::problems::open_problem(
-                &*tx,
-                &c.province_code,
-                c.kind,
-                c.student_id,
-                c.other,
-            )
-            .await?;
+            let p =
+                crate::student::open_problem(&*tx, &c.province_code, c.kind, c.student_id, c.other)
+                    .await?;
             audit::append(
                 &*tx,
                 &actor(starter, Some(&c.province_code)),

@@ -69,6 +69,16 @@ impl Scope {
         self.level
     }
 
+    /// The materialised path of the caller's organisation (`/1/4/17/`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// `<path>%`: the subtree as a prefix pattern, for tables that store an organisation path.
+    pub fn path_prefix(&self) -> String {
+        self.like()
+    }
+
     fn like(&self) -> String {
         // Paths hold only digits and slashes: nothing to escape.
         format!("{}%", self.path)

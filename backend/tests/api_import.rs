@@ -171,7 +171,7 @@ async fn the_template_round_trips_and_every_valid_row_becomes_a_request(b: Backe
     let mut rules = xueji_shared::record::RecordRules::new(xueji_backend::clock::today());
     rules.school_stages = vec![xueji_shared::stage::Stage::Primary];
     let tx = app.state.begin_write().await.expect("tx");
-    let existing = xueji_backend::registration::register(&*tx, &other, &recs[4], &rules)
+    let existing = xueji_backend::student::register(&*tx, &other, &recs[4], &rules)
         .await
         .expect("register");
     tx.commit().await.expect("commit");

@@ -10,7 +10,7 @@ use http::{Request, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use xueji_backend::entities::{identity_claims, organisations, students};
-use xueji_backend::registration::{self, Outcome};
+use xueji_backend::student::{self as registration, Outcome};
 use xueji_backend::synth::{generate, SynthSpec};
 use xueji_shared::problem::ProblemKind;
 use xueji_shared::record::{RecordRules, StudentRecord};
@@ -437,7 +437,7 @@ async fn duplicate_without_id_both_pass_and_j_becomes_g(b: Backend) {
     // A problem about the Hangzhou child: its school changes its identity to a valid citizen
     // ID. Bad change input is named field by field.
     let tx = app.state.begin_write().await.expect("tx");
-    let p = xueji_backend::problems::open_problem(
+    let p = xueji_backend::student::open_problem(
         &*tx,
         "330000",
         ProblemKind::InvalidId,

@@ -242,7 +242,7 @@ async fn scan_finds_exactly_the_problems(b: Backend) {
     )
     .await;
     {
-        let p = xueji_backend::problems::open_problem(
+        let p = xueji_backend::student::open_problem(
             app.db(),
             "330000",
             ProblemKind::InvalidId,
@@ -341,7 +341,7 @@ async fn scan_finds_exactly_the_problems(b: Backend) {
     let t1 = seed(&app, xh1, twin("郑·小雨")).await;
     let t2 = seed(&app, yz1, twin("郑小雨")).await;
     let t3 = seed(&app, yz1, twin("郑 小雨")).await;
-    xueji_backend::problems::open_problem(
+    xueji_backend::student::open_problem(
         app.db(),
         "330000",
         ProblemKind::DupWithoutId,

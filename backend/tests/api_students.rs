@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::Value;
 use xueji_backend::entities::{classes, organisations, students};
-use xueji_backend::registration::{self, Outcome};
+use xueji_backend::student::{self as registration, Outcome};
 use xueji_backend::synth::{generate, SynthSpec};
 use xueji_migrations::{Migrator, MigratorTrait};
 use xueji_shared::record::{RecordRules, StudentRecord};

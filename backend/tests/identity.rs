@@ -6,7 +6,7 @@ use chrono::{NaiveDate, Utc};
 use common::{spawn_app, Backend, TestApp};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use xueji_backend::entities::{organisations, students};
-use xueji_backend::identity::{self, Claim};
+use xueji_backend::student::identity::{self, Claim};
 use xueji_backend::synth::{generate, SynthSpec};
 use xueji_shared::dedup;
 use xueji_shared::record::StudentRecord;

@@ -124,6 +124,15 @@ async fn world(app: &TestApp) -> World {
         let school_id = rows.iter().find(|o| o.code == code).expect("school").id;
         requests.insert(school_id, r.body["id"].as_i64().expect("id"));
     }
+    // Every open step overdue, so that the overdue lists have lines in both jurisdictions.
+    xueji_backend::entities::request_steps::Entity::update_many()
+        .col_expr(
+            xueji_backend::entities::request_steps::Column::DueAt,
+            sea_orm::sea_query::Expr::value(Utc::now() - chrono::Duration::days(1)),
+        )
+        .exec(app.db())
+        .await
+        .expect("overdue");
     let mut students = HashMap::new();
     for (n, code) in ["3330106001", "3330203001"].into_iter().enumerate() {
         let school = organisations::Entity::find()
@@ -144,7 +153,7 @@ async fn world(app: &TestApp) -> World {
         let mut rules = xueji_shared::record::RecordRules::new(xueji_backend::clock::today());
         rules.school_stages = vec![xueji_shared::stage::Stage::Primary];
         let tx = app.state.begin_write().await.expect("tx");
-        let out = xueji_backend::registration::register(&*tx, &school, &record, &rules)
+        let out = xueji_backend::student::register(&*tx, &school, &record, &rules)
             .await
             .expect("register");
         tx.commit().await.expect("commit");
@@ -179,7 +188,7 @@ async fn world(app: &TestApp) -> World {
     let mut problems = HashMap::new();
     for (school, student) in &students {
         let tx = app.state.begin_write().await.expect("tx");
-        let p = xueji_backend::problems::open_problem(
+        let p = xueji_backend::student::open_problem(
             &*tx,
             "330000",
             xueji_shared::problem::ProblemKind::InvalidId,
@@ -914,6 +923,46 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
                 expect: if !admin { StatusCode::FORBIDDEN } else if !inside { StatusCode::NOT_FOUND } else { StatusCode::CREATED },
             });
         }
+    }
+    // The request engine's queues: every business role has an inbox; authorities (not schools)
+    // have the overdue list of their jurisdiction; administrators do no business.
+    let business = if admin {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    };
+    for (name, path) in [
+        ("inbox", "/api/v1/inbox"),
+        ("inbox oldest", "/api/v1/inbox?order=oldest&limit=5"),
+        ("inbox summary", "/api/v1/inbox/summary"),
+        ("inbox problems", "/api/v1/inbox?business=problem"),
+    ] {
+        out.push(Case {
+            name,
+            method: Method::GET,
+            path: path.into(),
+            body: None,
+            expect: business,
+        });
+    }
+    for (name, path) in [
+        ("overdue", "/api/v1/overdue"),
+        (
+            "overdue registrations",
+            "/api/v1/overdue?business=registration",
+        ),
+    ] {
+        out.push(Case {
+            name,
+            method: Method::GET,
+            path: path.into(),
+            body: None,
+            expect: if admin || level == "school" {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            },
+        });
     }
     // The full duplicate scan: province and ministry registrars start one (national for the
     // ministry); they and their leaders see their runs; another province's run is 404.

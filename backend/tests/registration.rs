@@ -8,7 +8,9 @@ use common::{spawn_app, Backend, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use xueji_backend::entities::{organisations, student_numbers};
 use xueji_backend::error::AppError;
-use xueji_backend::registration::{self, Outcome, PROBLEM_DUP_WITHOUT_ID, PROBLEM_DUP_WITH_ID};
+use xueji_backend::student::{
+    self as registration, Outcome, PROBLEM_DUP_WITHOUT_ID, PROBLEM_DUP_WITH_ID,
+};
 use xueji_backend::synth::{generate, SynthSpec};
 use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::stage::Stage;

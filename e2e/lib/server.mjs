@@ -32,6 +32,8 @@ export async function startServer() {
     XUEJI_DATA_DIR: dataDir,
     XUEJI_DIST_DIR: DIST,
     XUEJI_DEMO_DATA: 'true',
+    // Organisations and accounts only: each test makes the business it needs.
+    XUEJI_DEMO_BUSINESS: 'false',
     NO_COLOR: '1',
   });
   const child = spawn(BIN, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -83,7 +85,7 @@ export async function startServer() {
         rej(new Error(`xueji exited early (code ${code}, signal ${signal})\noutput:\n${log}`));
       });
     });
-    return { url, stop, log: () => log };
+    return { url, stop, log: () => log, dataDir };
   } catch (e) {
     await stop();
     throw e;

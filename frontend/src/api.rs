@@ -178,7 +178,7 @@ impl Api {
     }
 
     /// An authenticated call returning JSON, with one refresh-and-retry on 401.
-    async fn authed<T: DeserializeOwned>(
+    pub(crate) async fn authed<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -748,6 +748,16 @@ impl Api {
         req: &xueji_shared::problem::ProblemActionInput,
     ) -> Result<xueji_shared::api_students::ProblemDetail, ApiError> {
         let path = format!("/problems/{id}/actions");
+        self.authed(Method::POST, &path, Some(json(req)?)).await
+    }
+
+    /// `POST /problems/{id}/force`: 强制干预 on one side's overdue authority step.
+    pub async fn problem_force(
+        &self,
+        id: i64,
+        req: &xueji_shared::problem::ProblemForceInput,
+    ) -> Result<xueji_shared::api_students::ProblemDetail, ApiError> {
+        let path = format!("/problems/{id}/force");
         self.authed(Method::POST, &path, Some(json(req)?)).await
     }
 

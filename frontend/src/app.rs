@@ -8,6 +8,8 @@ use crate::api::Api;
 use crate::auth::Session;
 use crate::components::offline_banner::OfflineBanner;
 use crate::components::shell::Shell;
+use crate::engine::inbox::InboxPage;
+use crate::engine::overdue::OverduePage;
 use crate::i18n::t;
 use crate::modules::by_slug;
 use crate::net::NetStatus;
@@ -57,6 +59,8 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <Shell><Outlet/></Shell> }
                     >
                         <Route path=path!("") view=HomePage/>
+                        <Route path=path!("inbox") view=InboxPage/>
+                        <Route path=path!("overdue") view=OverduePage/>
                         <Route path=path!("registration") view=RegistrationPage/>
                         <Route path=path!("registration/:id") view=RegistrationDetailPage/>
                         <Route path=path!("students") view=StudentsPage/>

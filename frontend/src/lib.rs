@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod components;
+pub mod engine;
 pub mod i18n;
 pub mod modules;
 pub mod net;

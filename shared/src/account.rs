@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::api::FieldError;
+use crate::field::FieldError;
 
 /// A province's password policy.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -25,13 +25,7 @@ pub struct ErrorDetail {
     pub fields: Vec<FieldError>,
 }
 
-/// One invalid field: its name (as in the request) and the reason in Chinese.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+pub use crate::field::FieldError;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,15 +54,6 @@ impl LoginRequest {
             fields.push(FieldError::new("password", "密码不能超过 256 个字符"));
         }
         fields
-    }
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
     }
 }
 

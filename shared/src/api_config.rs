@@ -9,9 +9,9 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::account::PasswordPolicy;
-use crate::api::FieldError;
 use crate::calendar::WorkCalendar;
 use crate::caps::{self, CapSetting};
+use crate::field::FieldError;
 use crate::org::Level;
 use crate::record::FIELDS;
 use crate::stage::{Stage, StatusChange, StatusSwitches};

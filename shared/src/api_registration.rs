@@ -117,6 +117,12 @@ impl RequestActionInput {
                 "退回或不通过时须填写原因",
             ));
         }
+        if self.action == Action::Force && reason.is_empty() {
+            f.push(crate::api::FieldError::new(
+                "reason",
+                crate::workflow::ForceError::NoReason.to_string(),
+            ));
+        }
         if reason.chars().count() > 500 {
             f.push(crate::api::FieldError::new(
                 "reason",
@@ -178,6 +184,10 @@ pub struct RegistrationInfo {
     pub allowed_actions: Vec<Action>,
     pub candidates: Vec<DuplicateCandidate>,
     pub history: Vec<ActionRecord>,
+    /// Every step so far with its 10-working-day deadline and how long it took (the current
+    /// one last, while open).
+    #[serde(default)]
+    pub steps: Vec<crate::api_engine::StepRecord>,
     /// Once completed: the student and its number (formal, or L with a problem record).
     pub student_id: Option<i64>,
     pub student_number: Option<String>,

@@ -241,6 +241,12 @@ pub struct ProblemDetail {
     pub arbiter_name: Option<String>,
     pub resolution: Option<String>,
     pub allowed: Vec<ProblemAllowed>,
+    /// Sides (`a`, `b`) whose overdue authority step the caller may force (强制干预).
+    #[serde(default)]
+    pub force_sides: Vec<String>,
+    /// Every step so far with its 10-working-day deadline.
+    #[serde(default)]
+    pub steps: Vec<crate::api_engine::StepRecord>,
     pub history: Vec<ProblemActionRecord>,
     /// RFC 3339.
     pub created_at: String,

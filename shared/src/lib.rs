@@ -7,6 +7,7 @@
 pub mod account;
 pub mod api;
 pub mod api_config;
+pub mod api_engine;
 pub mod api_import;
 pub mod api_registration;
 pub mod api_scan;
@@ -18,6 +19,7 @@ pub mod citizen_id;
 pub mod codes;
 pub mod controlled;
 pub mod dedup;
+pub mod field;
 pub mod import;
 pub mod org;
 pub mod problem;

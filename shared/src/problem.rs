@@ -23,7 +23,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::FieldError;
+use crate::field::FieldError;
 
 /// 问题学籍类型.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -491,6 +491,32 @@ pub struct ProblemActionInput {
     /// For `change`: the new identity fields.
     #[serde(default)]
     pub change: Option<IdentityChange>,
+}
+
+/// 强制干预 on a problem record: a superior authority's registrar approves one side's overdue
+/// request in place of that side's authority (see [`crate::workflow::check_force`]).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemForceInput {
+    pub side: PairSide,
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl ProblemForceInput {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut f = Vec::new();
+        let reason = self.reason.trim();
+        if reason.is_empty() {
+            f.push(FieldError::new(
+                "reason",
+                crate::workflow::ForceError::NoReason.to_string(),
+            ));
+        } else if reason.chars().count() > 500 {
+            f.push(FieldError::new("reason", "原因不能超过 500 个字"));
+        }
+        f
+    }
 }
 
 /// The identity fields a problem-record change may correct (姓名、性别、出生日期、身份证件类型、

@@ -19,9 +19,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
 
-use crate::api::FieldError;
 use crate::citizen_id::CitizenId;
 use crate::codes::{self, CodeTable, Gender};
+use crate::field::FieldError;
 use crate::region;
 use crate::stage::{Grade, Stage, StageLengths};
 use crate::student_number::{Kind, StudentNumber};

@@ -470,6 +470,59 @@ pub enum WorkflowError {
     UndefinedState,
 }
 
+/// Why a forced intervention (强制干预) is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ForceError {
+    #[error("只有上级教育行政部门的学籍管理员可以强制干预")]
+    NotSuperior,
+    #[error(
+        "该步骤尚未超过{}个工作日的办理期限，不能强制干预",
+        crate::calendar::STEP_LIMIT_WORKING_DAYS
+    )]
+    NotOverdue,
+    #[error("申请方自己的提交或调档不能强制干预")]
+    ApplicantsOwn,
+    #[error("强制干预须填写原因")]
+    NoReason,
+    #[error("当前没有可以强制干预的步骤")]
+    NoStep,
+}
+
+/// What the forced-intervention rule needs to know about a step and the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForceContext {
+    /// The caller's position.
+    pub actor: Position,
+    /// The caller's organisation is a strict ancestor of the organisation that must act.
+    pub above: bool,
+    /// The step is past its deadline.
+    pub overdue: bool,
+    /// The step is the applicant's own act (its submission, resubmission or pull).
+    pub applicants_own: bool,
+    /// A non-empty written reason was given.
+    pub has_reason: bool,
+}
+
+/// Forced intervention (强制干预, seed 000: steps not handled within 10 working days): only the
+/// registrar of an authority above the organisation that must act (its county, city, province
+/// or the ministry), only for a step that is overdue, only with a written reason, and never in
+/// place of the applicant's own submission.
+pub fn check_force(ctx: ForceContext) -> Result<(), ForceError> {
+    if ctx.applicants_own {
+        return Err(ForceError::ApplicantsOwn);
+    }
+    if !ctx.above || ctx.actor.role != Role::Registrar || ctx.actor.level == Level::School {
+        return Err(ForceError::NotSuperior);
+    }
+    if !ctx.overdue {
+        return Err(ForceError::NotOverdue);
+    }
+    if !ctx.has_reason {
+        return Err(ForceError::NoReason);
+    }
+    Ok(())
+}
+
 /// A legal transition and what it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Transition {
@@ -481,6 +534,11 @@ pub struct Transition {
 }
 
 impl Chain {
+    /// Whether the step is the applicant's own act (e.g. the receiving school's pull, 调档).
+    pub fn is_applicants_step(&self, step: &Step) -> bool {
+        step.side == Side::Applicant && step.position == self.business.applicant()
+    }
+
     /// The step a pending or returned request is at.
     pub fn step(&self, state: State) -> Option<&'static Step> {
         match state {
@@ -559,7 +617,9 @@ impl Chain {
             (State::Pending { step }, Action::Force) => {
                 let s = self.step(state).ok_or(WorkflowError::UndefinedState)?;
                 // The arbiter's level is only known at run time: arbitration cannot be forced.
+                let own = s.side == Side::Applicant && s.position == self.business.applicant();
                 let above = s.side != Side::Arbiter
+                    && !own
                     && actor.position.level < s.position.level
                     && actor.position.level != Level::School
                     && actor.position.role == Role::Registrar;
@@ -924,6 +984,62 @@ mod tests {
         assert_eq!(
             c.apply(t.to, PROV_REG, Action::Force).unwrap().effect,
             Some(Effect::Transferred)
+        );
+    }
+
+    #[test]
+    fn force_rule_refuses_each_missing_condition() {
+        let ok = ForceContext {
+            actor: Position::new(Level::City, Role::Registrar),
+            above: true,
+            overdue: true,
+            applicants_own: false,
+            has_reason: true,
+        };
+        assert_eq!(check_force(ok), Ok(()));
+        assert_eq!(
+            check_force(ForceContext {
+                overdue: false,
+                ..ok
+            }),
+            Err(ForceError::NotOverdue)
+        );
+        assert_eq!(
+            check_force(ForceContext { above: false, ..ok }),
+            Err(ForceError::NotSuperior)
+        );
+        assert_eq!(
+            check_force(ForceContext {
+                actor: Position::new(Level::City, Role::Leader),
+                ..ok
+            }),
+            Err(ForceError::NotSuperior)
+        );
+        assert_eq!(
+            check_force(ForceContext {
+                has_reason: false,
+                ..ok
+            }),
+            Err(ForceError::NoReason)
+        );
+        assert_eq!(
+            check_force(ForceContext {
+                applicants_own: true,
+                ..ok
+            }),
+            Err(ForceError::ApplicantsOwn)
+        );
+        assert_eq!(
+            ForceError::NotOverdue.to_string(),
+            "该步骤尚未超过10个工作日的办理期限，不能强制干预"
+        );
+        // The pull step of a cross-province transfer is the receiving school's own act.
+        let c = Business::TransferAcrossProvinces.chain();
+        let pull = State::Pending { step: 3 };
+        assert!(c.is_applicants_step(c.step(pull).unwrap()));
+        assert_eq!(
+            c.apply(pull, PROV_REG, Action::Force),
+            Err(WorkflowError::NotSuperior)
         );
     }
 

@@ -17,6 +17,7 @@ pub mod problems;
 pub mod province_switches;
 pub mod refresh_tokens;
 pub mod request_actions;
+pub mod request_steps;
 pub mod requests;
 pub mod scan_runs;
 pub mod student_numbers;

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// A request running through an approval chain.
+/// A request of any business running through the request engine (`crate::engine`).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "requests")]
 pub struct Model {
@@ -10,6 +10,7 @@ pub struct Model {
     /// JSON of `workflow::Business` (the chain, fixed at submission).
     pub business: String,
     pub kind: String,
+    /// The applicant's organisation (a school, or for a problem record the first side's school).
     pub school_id: i64,
     /// JSON of `workflow::State`.
     pub state: String,
@@ -25,6 +26,17 @@ pub struct Model {
     pub created_by: i64,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// The other party: the sending school of a transfer, the graduating school of a
+    /// cross-province enrolment, the second school of a duplicate pair.
+    pub counterpart_org_id: Option<i64>,
+    /// The lowest common superior that arbitrates.
+    pub arbiter_org_id: Option<i64>,
+    /// The domain object the request is about, when it lives in its own table (problem id).
+    pub object_id: Option<i64>,
+    /// The line shown in the inbox (the student's name, …).
+    pub subject: String,
+    /// Incremented by every transition; transitions are conditional on it.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

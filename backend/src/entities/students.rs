@@ -24,7 +24,7 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
     /// Stage and cohort (school year the cohort entered grade 1 of the stage): the grade of any
-    /// school year follows from them (`crate::grades`). `None` for an unknown grade.
+    /// school year follows from them (`crate::student::grades`). `None` for an unknown grade.
     pub stage: Option<String>,
     pub cohort: Option<i32>,
     /// 班级 as on the record.

@@ -24,7 +24,7 @@ use crate::audit::{self, Entry};
 use crate::auth::Caller;
 use crate::entities::{accounts, organisations, password_loans, refresh_tokens};
 use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, AppResult};
-use crate::passwords::policy;
+use crate::passwords::{active_loan, policy};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -75,19 +75,6 @@ pub async fn info<C: ConnectionTrait>(conn: &C, a: &accounts::Model) -> AppResul
             recorded_at: l.recorded_at.to_rfc3339(),
         }),
     })
-}
-
-/// The open password loan of an account (the newest one not yet ended by a password change).
-pub async fn active_loan<C: ConnectionTrait>(
-    conn: &C,
-    account_id: i64,
-) -> AppResult<Option<password_loans::Model>> {
-    Ok(password_loans::Entity::find()
-        .filter(password_loans::Column::AccountId.eq(account_id))
-        .filter(password_loans::Column::EndedAt.is_null())
-        .order_by_desc(password_loans::Column::Id)
-        .one(conn)
-        .await?)
 }
 
 /// Accounts an administrator manages.

@@ -18,8 +18,8 @@ use xueji_shared::dedup;
 use crate::auth::Caller;
 use crate::entities::{organisations, students};
 use crate::error::{ApiQuery, AppError, AppResult};
-use crate::registration::STATUS_DELETED;
 use crate::state::AppState;
+use crate::student::STATUS_DELETED;
 
 #[utoipa::path(get, path = "/students/lookup", tag = "学籍注册", params(ArrivalLookup),
     security(("bearer" = [])), responses(

@@ -15,9 +15,9 @@ use crate::audit::{self, Entry};
 use crate::auth::Caller;
 use crate::entities::{organisations, students};
 use crate::error::{ApiJson, ApiPath, AppError, AppResult};
-use crate::registration::{self, STATUS_DELETED};
 use crate::settings;
 use crate::state::AppState;
+use crate::student::{self, STATUS_DELETED};
 
 /// Delete a student record of the caller's jurisdiction.
 #[utoipa::path(post, path = "/students/{id}/deletion", tag = "学籍查询",
@@ -95,7 +95,7 @@ pub async fn delete(
         return Err(AppError::Validation(fields));
     }
     let before = json!({ "status": student.status, "student_number": student.student_number });
-    let deleted = registration::delete_student(&*tx, student).await?;
+    let deleted = student::delete_student(&*tx, student).await?;
     let effects = crate::problems::leave_other_problems(&*tx, deleted.id, 0).await?;
     audit::append(
         &*tx,

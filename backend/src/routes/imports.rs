@@ -27,8 +27,9 @@ use crate::auth::Caller;
 use crate::entities::{import_jobs, organisations};
 use crate::error::{ApiJson, ApiPath, AppError, AppResult};
 use crate::import::{self, Submitter};
-use crate::routes::registrations::{check_submitter, rules_for};
+use crate::routes::registrations::check_submitter;
 use crate::state::AppState;
+use crate::student::rules_for;
 use crate::xlsx;
 
 /// Multipart form: `file` (the filled template, .xlsx, at most 50 MB / 100 000 rows, checked

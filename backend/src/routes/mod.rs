@@ -61,8 +61,13 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(problems::list))
         .routes(routes!(problems::get))
         .routes(routes!(problems::act))
+        .routes(routes!(problems::force))
         .routes(routes!(problems::evidence))
         .routes(routes!(deletions::delete))
+        // the request engine: one inbox and one overdue list for every business
+        .routes(routes!(crate::engine::routes::inbox))
+        .routes(routes!(crate::engine::routes::summary))
+        .routes(routes!(crate::engine::routes::overdue))
         // the full duplicate scan (routes/scans.rs)
         .routes(routes!(scans::start, scans::list))
         .routes(routes!(scans::get))

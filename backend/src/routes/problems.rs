@@ -17,7 +17,9 @@ use xueji_shared::api_students::{
     problem_kind_label, ProblemActionRecord, ProblemAllowed, ProblemDetail, ProblemSideInfo,
     ProblemSummary,
 };
-use xueji_shared::problem::{ProblemAction, ProblemActionInput, ProblemState, SideState};
+use xueji_shared::problem::{
+    ProblemAction, ProblemActionInput, ProblemForceInput, ProblemState, SideState,
+};
 
 use crate::audit::{self, Entry};
 use crate::auth::Caller;
@@ -201,7 +203,20 @@ async fn detail(
         .into_iter()
         .find(|x| x.as_str() == a)
         .map(|x| x.label().to_owned())
-        .unwrap_or_else(|| a.to_owned())
+        .unwrap_or_else(|| match a {
+            "force" => xueji_shared::workflow::Action::Force.label().to_owned(),
+            other => other.to_owned(),
+        })
+    };
+    let force_sides = svc::forceable(conn, caller, p, Some("x"))
+        .await?
+        .into_iter()
+        .filter(|(_, v)| v.is_ok())
+        .map(|(side, _)| side.as_str().to_owned())
+        .collect();
+    let steps = match crate::student::problem_records::problem_request(conn, p.row.id).await? {
+        Some(r) => crate::engine::queue::steps_of(conn, &r).await?,
+        None => Vec::new(),
     };
     Ok(ProblemDetail {
         id: p.row.id,
@@ -237,6 +252,8 @@ async fn detail(
         arbiter_name: p.row.arbiter_org_id.and_then(|id| names.get(&id).cloned()),
         resolution: p.row.resolution.clone(),
         allowed,
+        force_sides,
+        steps,
         history: actions
             .into_iter()
             .map(|a| ProblemActionRecord {
@@ -306,6 +323,62 @@ pub async fn act(
                 "reason": input.reason,
                 "evidence": input.evidence,
                 "change": input.change,
+                "state": out.problem.state.as_str(),
+                "sides": out.problem.sides.iter().map(|s| s.state.as_str()).collect::<Vec<_>>(),
+                "effects": out.effects,
+            })),
+        },
+    )
+    .await?;
+    let body = detail(&*tx, &caller, &out.problem).await?;
+    tx.commit().await?;
+    Ok(Json(body))
+}
+
+/// 强制干预 on one side of a problem record: a registrar of an authority above that side's
+/// authority approves its overdue request (evidence, change or deletion) in its place, with a
+/// written reason.
+#[utoipa::path(post, path = "/problems/{id}/force", tag = "问题学籍",
+    params(("id" = i64, Path, description = "问题学籍 id")),
+    request_body = ProblemForceInput, security(("bearer" = [])), responses(
+    (status = 200, body = ProblemDetail),
+    (status = 403, body = ErrorBody, description = "不是上级教育行政部门的学籍管理员"),
+    (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody, description = "该步骤未超期，或不是主管部门的核办步骤"),
+    (status = 422, body = ErrorBody, description = "缺少原因"),
+))]
+pub async fn force(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ProblemForceInput>,
+) -> AppResult<Json<ProblemDetail>> {
+    caller.require_business()?;
+    let fields = input.validate();
+    if !fields.is_empty() {
+        return Err(AppError::Validation(fields));
+    }
+    let tx = state.begin_write().await?;
+    let out = svc::force(
+        &*tx,
+        &state.evidence,
+        &caller,
+        id,
+        input.side,
+        &input.reason,
+    )
+    .await?;
+    audit::append(
+        &*tx,
+        &caller.actor(),
+        Entry {
+            action: "problem.force",
+            object_type: "problem",
+            object_id: Some(id.to_string()),
+            before: None,
+            after: Some(json!({
+                "side": input.side.as_str(),
+                "reason": input.reason.trim(),
                 "state": out.problem.state.as_str(),
                 "sides": out.problem.sides.iter().map(|s| s.state.as_str()).collect::<Vec<_>>(),
                 "effects": out.effects,

@@ -1,14 +1,13 @@
 //! Registration requests (学籍注册): a school registrar submits a student's record; the national
 //! duplicate check runs and its candidates go with the request; the school leader and each
 //! authority level the province configured approve or return it; the last approval registers
-//! the student (see [`crate::registration`]). Every step is audited.
+//! the student (see [`crate::student::register`]). Every step is audited.
 
 use std::collections::HashMap;
 
 use axum::extract::State as AxState;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -16,76 +15,30 @@ use sea_orm::{
 use serde::Deserialize;
 use serde_json::json;
 use xueji_shared::api::{ErrorBody, OrgSummary};
+use xueji_shared::api_engine::BusinessKey;
 use xueji_shared::api_registration::{
-    registration_open, registration_rules, ActionRecord, DuplicateCandidate, NextStep,
-    RegistrationInfo, RegistrationKind, RegistrationSummary, RequestActionInput,
-    SubmitRegistration,
+    registration_open, ActionRecord, DuplicateCandidate, NextStep, RegistrationInfo,
+    RegistrationKind, RegistrationSummary, RequestActionInput, SubmitRegistration,
 };
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER};
 use xueji_shared::dedup;
-use xueji_shared::org::{Level, Role, SchoolKind};
+use xueji_shared::org::{Level, Role};
 use xueji_shared::record::{RecordRules, StudentRecord};
-use xueji_shared::workflow::{Action, Actor, Business, Chain, Side, State, WorkflowError};
+use xueji_shared::workflow::{Action, Business, State};
 
 use crate::audit::{self, Entry};
 use crate::auth::Caller;
+use crate::engine;
 use crate::entities::{identity_claims, organisations, request_actions, requests, students};
 use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, AppResult};
-use crate::registration::{self, Outcome};
 use crate::settings;
 use crate::state::AppState;
+use crate::student::{self, rules_for, Outcome};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct RegistrationQuery {
     /// Only requests waiting for the caller.
     pub todo: Option<bool>,
-}
-
-pub(crate) fn status_of(state: State) -> &'static str {
-    match state {
-        State::Pending { .. } => "pending",
-        State::Returned { .. } => "returned",
-        State::Completed => "completed",
-        State::Rejected { .. } => "rejected",
-        State::Withdrawn => "withdrawn",
-    }
-}
-
-fn chain_of(row: &requests::Model) -> AppResult<(Business, Chain, State)> {
-    let business: Business = serde_json::from_str(&row.business).map_err(AppError::internal)?;
-    let state: State = serde_json::from_str(&row.state).map_err(AppError::internal)?;
-    Ok((business, business.chain(), state))
-}
-
-fn actor_of(caller: &Caller) -> Actor {
-    Actor::new(Side::Applicant, caller.level, caller.role)
-}
-
-fn workflow_error(e: WorkflowError) -> AppError {
-    match e {
-        WorkflowError::NotYourStep { .. }
-        | WorkflowError::NotApplicant { .. }
-        | WorkflowError::NotSuperior => AppError::Forbidden(e.to_string()),
-        _ => AppError::Conflict(e.to_string()),
-    }
-}
-
-/// The rules a school's records are checked by: its stages, today, the province's grade-1 age
-/// control for new pupils.
-pub(crate) async fn rules_for<C: ConnectionTrait>(
-    conn: &C,
-    school: &organisations::Model,
-    kind: RegistrationKind,
-) -> AppResult<RecordRules> {
-    let stages = school
-        .stages
-        .as_deref()
-        .and_then(SchoolKind::parse)
-        .map(|k| k.stages().to_vec())
-        .unwrap_or_default();
-    let (switches, _) = settings::switches(conn, &school.province_code).await?;
-    let rules = registration_rules(crate::clock::today(), stages, kind, &switches);
-    Ok(rules)
 }
 
 fn check_record(record: &StudentRecord, rules: &RecordRules) -> AppResult<()> {
@@ -120,7 +73,7 @@ async fn candidates<C: ConnectionTrait>(
                     .one(conn)
                     .await?
                 {
-                    found.push((registration::PROBLEM_DUP_WITH_ID, s));
+                    found.push((student::PROBLEM_DUP_WITH_ID, s));
                 }
             }
         }
@@ -134,7 +87,7 @@ async fn candidates<C: ConnectionTrait>(
             .all(conn)
             .await?
         {
-            found.push((registration::PROBLEM_DUP_WITHOUT_ID, s));
+            found.push((student::PROBLEM_DUP_WITHOUT_ID, s));
         }
     }
     let schools: HashMap<i64, String> = organisations::Entity::find()
@@ -170,7 +123,7 @@ async fn arrival_target<C: ConnectionTrait>(
         if req.kind == RegistrationKind::Arrival {
             if let Some(c) = found
                 .iter()
-                .find(|c| c.kind == registration::PROBLEM_DUP_WITH_ID)
+                .find(|c| c.kind == student::PROBLEM_DUP_WITH_ID)
             {
                 return Err(AppError::Conflict(format!(
                     "全国学籍系统中已有该学生的学籍（{}，{}），请在查找结果中选择「使用已有学籍」",
@@ -189,9 +142,9 @@ async fn arrival_target<C: ConnectionTrait>(
     let student = students::Entity::find_by_id(id)
         .one(conn)
         .await?
-        .filter(|s| s.status != registration::STATUS_DELETED)
+        .filter(|s| s.status != student::STATUS_DELETED)
         .ok_or_else(|| AppError::field("existing_student_id", "所选的已有学籍不存在或已删除"))?;
-    if !registration::same_person(&student, &req.record) {
+    if !student::same_person(&student, &req.record) {
         return Err(AppError::field(
             "existing_student_id",
             "所选的已有学籍与填写的身份信息不一致",
@@ -208,7 +161,7 @@ async fn info<C: ConnectionTrait>(
     caller: &Caller,
     row: &requests::Model,
 ) -> AppResult<RegistrationInfo> {
-    let (_, chain, state) = chain_of(row)?;
+    let (_, chain, state) = engine::chain_of(row)?;
     let school = organisations::Entity::find_by_id(row.school_id)
         .one(conn)
         .await?
@@ -277,7 +230,8 @@ async fn info<C: ConnectionTrait>(
         },
         record,
         next,
-        allowed_actions: chain.allowed_actions(state, actor_of(caller)),
+        allowed_actions: engine::allowed_actions(conn, caller, row).await?,
+        steps: engine::queue::steps_of(conn, row).await?,
         candidates: serde_json::from_str(&row.candidates).unwrap_or_default(),
         history,
         student_id: row.student_id,
@@ -285,40 +239,6 @@ async fn info<C: ConnectionTrait>(
         created_at: row.created_at.to_rfc3339(),
         updated_at: row.updated_at.to_rfc3339(),
     })
-}
-
-pub(crate) fn pending_of(chain: &Chain, state: State) -> (Option<String>, Option<String>) {
-    match chain.next_actor(state) {
-        Some(a) => (
-            Some(a.position.level.as_str().to_owned()),
-            Some(a.position.role.as_str().to_owned()),
-        ),
-        None => (None, None),
-    }
-}
-
-async fn log_action<C: ConnectionTrait>(
-    conn: &C,
-    row: &requests::Model,
-    caller: &Caller,
-    step: Option<u8>,
-    action: &str,
-    reason: Option<String>,
-) -> AppResult<()> {
-    request_actions::ActiveModel {
-        request_id: Set(row.id),
-        province_code: Set(row.province_code.clone()),
-        step: Set(step.map(i16::from)),
-        action: Set(action.to_owned()),
-        actor_id: Set(caller.account.id),
-        actor_org_id: Set(caller.org.id),
-        reason: Set(reason),
-        at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
-    Ok(())
 }
 
 /// Who may submit registrations of `kind` (single or in bulk): a school's registrar, and for
@@ -357,33 +277,28 @@ pub async fn submit(
     let business = Business::Registration {
         up_to: switches.registration_up_to,
     };
-    let chain = business.chain();
     let found = candidates(&state.db, &req.record).await?;
     let existing = arrival_target(&state.db, &school, &req, &found).await?;
-    let (level, role) = pending_of(&chain, State::START);
-    let now = Utc::now();
     let tx = state.begin_write().await?;
-    let row = requests::ActiveModel {
-        province_code: Set(school.province_code.clone()),
-        business: Set(serde_json::to_string(&business).map_err(AppError::internal)?),
-        kind: Set(req.kind.as_str().to_owned()),
-        school_id: Set(school.id),
-        state: Set(serde_json::to_string(&State::START).map_err(AppError::internal)?),
-        status: Set(status_of(State::START).to_owned()),
-        pending_level: Set(level),
-        pending_role: Set(role),
-        payload: Set(serde_json::to_string(&req.record).map_err(AppError::internal)?),
-        candidates: Set(serde_json::to_string(&found).map_err(AppError::internal)?),
-        // 来华归国 using an existing record: that record, from the start.
-        student_id: Set(existing),
-        created_by: Set(caller.account.id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&*tx)
+    let row = engine::submit(
+        &*tx,
+        &caller,
+        engine::NewRequest {
+            key: BusinessKey::Registration,
+            business,
+            kind: req.kind.as_str().to_owned(),
+            applicant: school.clone(),
+            counterpart: None,
+            arbiter: None,
+            object_id: None,
+            subject: req.record.name.trim().to_owned(),
+            payload: serde_json::to_string(&req.record).map_err(AppError::internal)?,
+            candidates: serde_json::to_string(&found).map_err(AppError::internal)?,
+            // 来华归国 using an existing record: that record, from the start.
+            student_id: existing,
+        },
+    )
     .await?;
-    log_action(&*tx, &row, &caller, None, "submit", None).await?;
     audit::append(
         &*tx,
         &caller.actor(),
@@ -508,10 +423,7 @@ pub async fn act(
         .one(&*tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (_, chain, before) = chain_of(&row)?;
-    let transition = chain
-        .apply(before, actor_of(&caller), req.action)
-        .map_err(workflow_error)?;
+    let (_, _, before) = engine::chain_of(&row)?;
     let school = organisations::Entity::find_by_id(row.school_id)
         .one(&*tx)
         .await?
@@ -526,10 +438,16 @@ pub async fn act(
         let rules = rules_for(&*tx, &school, kind).await?;
         check_record(&record, &rules)?;
     }
-    let step = match before {
-        State::Pending { step } | State::Returned { step } => Some(step),
-        _ => None,
-    };
+    let applied = engine::transition(
+        &*tx,
+        &caller,
+        &row,
+        BusinessKey::Registration,
+        req.action,
+        req.reason.clone(),
+    )
+    .await?;
+    let transition = applied.transition;
     let mut student_id = row.student_id;
     if transition.to == State::Completed && kind == RegistrationKind::Arrival {
         if let Some(existing) = row.student_id {
@@ -537,7 +455,7 @@ pub async fn act(
                 .one(&*tx)
                 .await?
                 .map(|s| json!({ "school_id": s.school_id, "status": s.status }));
-            let moved = registration::reuse_for_arrival(&*tx, existing, &school, &record).await?;
+            let moved = student::reuse_for_arrival(&*tx, existing, &school, &record).await?;
             audit::append(
                 &*tx,
                 &caller.actor(),
@@ -556,7 +474,7 @@ pub async fn act(
         && !(kind == RegistrationKind::Arrival && row.student_id.is_some())
     {
         let rules = rules_for(&*tx, &school, kind).await?;
-        let outcome = registration::register(&*tx, &school, &record, &rules).await?;
+        let outcome = student::register(&*tx, &school, &record, &rules).await?;
         student_id = Some(outcome.student().id);
         let (action, detail) = match &outcome {
             Outcome::Formal { student } => (
@@ -586,26 +504,17 @@ pub async fn act(
     } else {
         row.candidates.clone()
     };
-    let (level, role) = pending_of(&chain, transition.to);
-    let mut am = row.clone().into_active_model();
-    am.state = Set(serde_json::to_string(&transition.to).map_err(AppError::internal)?);
-    am.status = Set(status_of(transition.to).to_owned());
-    am.pending_level = Set(level);
-    am.pending_role = Set(role);
+    let mut am = applied.row.clone().into_active_model();
     am.payload = Set(serde_json::to_string(&record).map_err(AppError::internal)?);
     am.candidates = Set(candidates);
     am.student_id = Set(student_id);
-    am.updated_at = Set(Utc::now());
+    am.subject = Set(record.name.trim().chars().take(200).collect());
     let row = am.update(&*tx).await?;
-    let action_name = serde_json::to_value(req.action)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let action_name = engine::action_str(req.action);
     let reason = req
         .reason
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
-    log_action(&*tx, &row, &caller, step, &action_name, reason.clone()).await?;
     audit::append(
         &*tx,
         &caller.actor(),
@@ -614,7 +523,7 @@ pub async fn act(
             object_type: "request",
             object_id: Some(row.id.to_string()),
             before: Some(json!({ "state": before })),
-            after: Some(json!({ "state": transition.to, "action": action_name, "reason": reason })),
+            after: Some(json!({ "state": transition.to, "action": action_name, "reason": reason, "forced": req.action == Action::Force })),
         },
     )
     .await?;

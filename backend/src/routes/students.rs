@@ -25,8 +25,8 @@ use xueji_shared::student_number::Kind;
 use crate::auth::Caller;
 use crate::entities::{classes, organisations, problems, student_numbers, students};
 use crate::error::{ApiPath, ApiQuery, AppError, AppResult};
-use crate::grades;
 use crate::state::AppState;
+use crate::student::grades;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct StudentQuery {

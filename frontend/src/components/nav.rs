@@ -44,6 +44,18 @@ pub fn Nav(
                         {s.nav_home}
                     </A>
                 </li>
+                {move || {
+                    session
+                        .account()
+                        .filter(|me| me.role.does_business())
+                        .map(|_| view! {
+                            <li>
+                                <A href="/inbox" attr:class="nav-link" attr:data-module="inbox">
+                                    {crate::engine::strings::INBOX_TITLE}
+                                </A>
+                            </li>
+                        })
+                }}
                 {links}
             </ul>
         </nav>

@@ -67,6 +67,7 @@ pub fn HomePage() -> impl IntoView {
                     Sync::Cached(Some(message)) => Some(message),
                 }}
             </p>
+            <crate::engine::home::InboxBanner/>
             <section class="modules" aria-labelledby="modules-heading">
                 <h2 id="modules-heading" class="section-title">{s.modules_heading}</h2>
                 <ul class="module-grid">

@@ -159,6 +159,19 @@ fn ProblemBody(detail: ProblemDetail, on_update: Callback<ProblemDetail>) -> imp
         })
         .collect_view();
     let sides_for_form = detail.sides.clone();
+    let force = (!detail.force_sides.is_empty()).then(|| {
+        view! {
+            <ForceForm
+                problem_id=id
+                sides=detail.force_sides.clone()
+                pair=pair
+                on_done=Callback::new(move |d| {
+                    done.set(true);
+                    on_update.run(d);
+                })
+            />
+        }
+    });
     view! {
         <div class="pd-head card">
             <p class="pd-kind">
@@ -202,7 +215,80 @@ fn ProblemBody(detail: ProblemDetail, on_update: Callback<ProblemDetail>) -> imp
                     })
             }}
         </section>
+        {force}
+        <crate::engine::steps::StepTimeline steps=detail.steps.clone()/>
         {history_view(id, detail.history.clone())}
+    }
+}
+
+/// 强制干预 for a superior authority's registrar: one side's overdue authority step, with a
+/// written reason.
+#[component]
+fn ForceForm(
+    problem_id: i64,
+    sides: Vec<String>,
+    pair: bool,
+    on_done: Callback<ProblemDetail>,
+) -> impl IntoView {
+    use crate::engine::strings as es;
+    let api = expect_context::<Api>();
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let submit = move |side: String| {
+        let input = xueji_shared::problem::ProblemForceInput {
+            side: PairSide::parse(&side).unwrap_or(PairSide::A),
+            reason: reason.get_untracked().trim().to_owned(),
+        };
+        if let Some(e) = input.validate().into_iter().next() {
+            error.set(Some(e.message));
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            match api.problem_force(problem_id, &input).await {
+                Ok(d) => on_done.run(d),
+                Err(e) => {
+                    error.try_set(Some(e.message()));
+                    pending.try_set(false);
+                }
+            }
+        });
+    };
+    let buttons = sides
+        .into_iter()
+        .map(|side| {
+            let label = if pair {
+                format!("{}：{}", side_title(&side, pair), es::STEP_FORCED)
+            } else {
+                es::STEP_FORCED.to_owned()
+            };
+            let key = format!("{side}:force");
+            view! {
+                <button type="button" class="button button-danger" data-action=key
+                    disabled=move || pending.get()
+                    on:click=move |_| submit(side.clone())>
+                    {label}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card problem-force" id="problem-force">
+            <h2 class="card-title">{es::STEP_FORCED}</h2>
+            <p class="alert alert-warn" role="note">{es::FORCE_HINT}</p>
+            <label class="form-field">
+                <span class="form-label">{es::FORCE_REASON}</span>
+                <textarea class="input" id="force-reason" rows="3"
+                    prop:value=move || reason.get()
+                    on:input=move |ev| {
+                        reason.set(event_target_value(&ev));
+                        error.set(None);
+                    }></textarea>
+                {move || error.get().map(|m| view! { <p class="field-error" data-field="reason">{m}</p> })}
+            </label>
+            <div class="button-row">{buttons}</div>
+        </section>
     }
 }
 

@@ -139,7 +139,8 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
     let can_resubmit = allowed.contains(&Action::Resubmit);
     let needs_reason = allowed
         .iter()
-        .any(|a| matches!(a, Action::Return | Action::Reject));
+        .any(|a| matches!(a, Action::Return | Action::Reject | Action::Force));
+    let can_force = allowed.contains(&Action::Force);
     let reason = RwSignal::new(String::new());
     let reason_error = RwSignal::new(None::<String>);
     let alert = RwSignal::new(None::<String>);
@@ -160,7 +161,7 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
             reason: None,
             record: None,
         };
-        if matches!(action, Action::Return | Action::Reject) {
+        if matches!(action, Action::Return | Action::Reject | Action::Force) {
             input.reason = Some(reason.get_untracked().trim().to_owned());
             if let Some(e) = input.validate().into_iter().next() {
                 reason_error.set(Some(e.message));
@@ -221,11 +222,11 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
     let buttons = allowed
         .iter()
         .copied()
-        .filter(|a| !matches!(a, Action::Force | Action::Resubmit))
+        .filter(|a| !matches!(a, Action::Resubmit))
         .map(|a| {
             let class = match a {
                 Action::Approve => "button button-primary",
-                Action::Reject => "button button-danger",
+                Action::Reject | Action::Force => "button button-danger",
                 _ => "button button-secondary",
             };
             view! {
@@ -245,7 +246,9 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
     let reason_field = needs_reason.then(|| {
         view! {
             <label class="form-field">
-                <span class="form-label">{s.reg_return_reason}</span>
+                <span class="form-label">
+                    {if can_force { crate::engine::strings::FORCE_REASON } else { s.reg_return_reason }}
+                </span>
                 <textarea
                     class="input"
                     id="return-reason"
@@ -270,6 +273,9 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
         view! {
             <section class="card reg-actions" id="registration-actions">
                 <h2 class="card-title">{s.reg_actions}</h2>
+                {can_force.then(|| view! {
+                    <p class="alert alert-warn" role="note" id="force-hint">{crate::engine::strings::FORCE_HINT}</p>
+                })}
                 {reason_field}
                 <div class="button-row">{buttons}</div>
             </section>
@@ -334,6 +340,7 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
         </section>
         {move || alert.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
         {actions}
+        <crate::engine::steps::StepTimeline steps=info.steps.clone()/>
         {candidates_view(info.candidates.clone())}
         <div class="reg-layout">
             <div class="reg-record">{record}</div>

@@ -82,7 +82,7 @@ pub async fn person_matches<C: ConnectionTrait>(
         .select_only()
         .column(students::Column::Id)
         .filter(students::Column::PersonKey.eq(person_key))
-        .filter(students::Column::Status.ne(crate::registration::STATUS_DELETED));
+        .filter(students::Column::Status.ne(super::STATUS_DELETED));
     if let Some(id) = except {
         q = q.filter(students::Column::Id.ne(id));
     }

@@ -1,9 +1,21 @@
-//! The effect of an approved registration (学籍注册核办通过): the record becomes a student with a
-//! temporary L number, the national duplicate check runs, and the student gets a formal number
-//! — G + citizen ID, or J for students without one — or a problem record (问题学籍) that keeps
-//! the L number until it is resolved (seed 001 第一章).
+//! The student record and its numbers: the module every business's effect writes through.
+//!
+//! - [`register`]: a record becomes a student with a temporary L number, the national duplicate
+//!   check runs ([`identity`]), and the student gets a formal number — G + citizen ID, or J for
+//!   students without one — or a problem record (问题学籍, [`problem_records`]) that keeps the L
+//!   number until it is resolved (seed 001 第一章).
+//! - Numbering: [`formalise`] (L → G/J, J → G), the person's G number moving to the surviving
+//!   record of a duplicate, the number history.
+//! - Lifecycle: [`delete_student`], [`reuse_for_arrival`]; where a student sits ([`grades`]).
 //!
 //! Everything happens inside the caller's write transaction, together with its audit entry.
+//! Nothing here imports a business.
+
+pub mod grades;
+pub mod identity;
+pub mod problem_records;
+
+pub use problem_records::{has_open_problem, open_problem};
 
 use chrono::Utc;
 use rand::Rng;
@@ -12,16 +24,18 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, Set,
 };
+use xueji_shared::api_registration::{registration_rules, RegistrationKind};
 use xueji_shared::citizen_id::CitizenId;
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER, ID_TYPE_RESIDENT_CARD};
 use xueji_shared::dedup;
+use xueji_shared::org::SchoolKind;
 use xueji_shared::problem::ProblemKind;
 use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::student_number::{Kind, StudentNumber};
 
 use crate::entities::{organisations, problems, student_numbers, students};
 use crate::error::{AppError, AppResult};
-use crate::identity::{self, Claim};
+use identity::Claim;
 
 /// Problem kinds (问题学籍类型).
 pub const PROBLEM_INVALID_ID: &str = "invalid_id";
@@ -55,6 +69,24 @@ fn school_region(school: &organisations::Model) -> AppResult<u32> {
         .and_then(|r| r.get(..6))
         .and_then(|r| r.parse().ok())
         .ok_or_else(|| AppError::Internal(format!("school {} has no region code", school.id)))
+}
+
+/// The rules a school's records are checked by: its stages, today, the province's grade-1 age
+/// control for new pupils.
+pub async fn rules_for<C: ConnectionTrait>(
+    conn: &C,
+    school: &organisations::Model,
+    kind: RegistrationKind,
+) -> AppResult<RecordRules> {
+    let stages = school
+        .stages
+        .as_deref()
+        .and_then(SchoolKind::parse)
+        .map(|k| k.stages().to_vec())
+        .unwrap_or_default();
+    let (switches, _) = crate::settings::switches(conn, &school.province_code).await?;
+    let rules = registration_rules(crate::clock::today(), stages, kind, &switches);
+    Ok(rules)
 }
 
 /// Register an approved record at `school`.
@@ -105,7 +137,7 @@ pub async fn register<C: ConnectionTrait>(
         record: Set(String::new()),
         created_at: Set(now),
         updated_at: Set(now),
-        ..crate::grades::placement(record, rules) // stage, cohort, class name
+        ..grades::placement(record, rules) // stage, cohort, class name
     }
     .insert(conn)
     .await?;
@@ -134,14 +166,8 @@ pub async fn register<C: ConnectionTrait>(
     if let Some((kind, other)) = duplicate {
         let kind = ProblemKind::parse(kind)
             .ok_or_else(|| AppError::Internal(format!("problem kind {kind}")))?;
-        let problem = crate::problems::open_problem(
-            conn,
-            &school.province_code,
-            kind,
-            student.id,
-            Some(other),
-        )
-        .await?;
+        let problem =
+            open_problem(conn, &school.province_code, kind, student.id, Some(other)).await?;
         return Ok(Outcome::Problem {
             student,
             problem: Box::new(problem),
@@ -280,9 +306,7 @@ pub async fn formalise<C: ConnectionTrait>(
     student: students::Model,
     reason: &str,
 ) -> AppResult<students::Model> {
-    if student.status == STATUS_DELETED
-        || crate::problems::has_open_problem(conn, student.id).await?
-    {
+    if student.status == STATUS_DELETED || has_open_problem(conn, student.id).await? {
         return Ok(student);
     }
     let school = organisations::Entity::find_by_id(student.school_id)
