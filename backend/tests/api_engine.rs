@@ -112,6 +112,19 @@ async fn inbox_pages_every_business_past_500(b: Backend) {
     assert_eq!(first["overdue"], false);
     assert_eq!(first["link"], format!("/registration/{}", ids[0]));
     assert!(first["due_at"].as_str().expect("due") > first["started_at"].as_str().expect("s"));
+    // The registration queue pages the same way, newest first, the oldest reachable.
+    let (total, lines) = all_pages(&app, &leader, "/api/v1/registrations?todo=true").await;
+    assert_eq!(total, 520);
+    let listed: Vec<i64> = lines
+        .iter()
+        .map(|l| l["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(listed, ids.iter().rev().copied().collect::<Vec<_>>());
+    assert!(lines.iter().all(|l| l["awaiting_me"] == true));
+    let r = app
+        .get("/api/v1/registrations?cursor=nope", Some(&leader))
+        .await;
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     // Newest first is the reverse.
     let r = app.get("/api/v1/inbox?limit=3", Some(&leader)).await;
     assert_eq!(r.body["total"], 520);

@@ -253,7 +253,8 @@ async fn the_template_round_trips_and_every_valid_row_becomes_a_request(b: Backe
     );
     // The school's queue shows them; the leader can approve one like any other.
     let list = app.get("/api/v1/registrations", Some(&t)).await;
-    assert_eq!(list.body.as_array().map(Vec::len), Some(12));
+    assert_eq!(list.body["total"], 12, "{}", list.text);
+    assert_eq!(list.body["items"].as_array().map(Vec::len), Some(12));
     let leader = app.token("hz-xh-1-leader").await;
     let approve = app
         .post(

@@ -143,7 +143,7 @@ async fn duplicate_with_id_goes_to_the_common_superior(b: Backend) {
     // The G record can't be deleted by its school.
     assert_eq!(allowed(&d.body), ["b:evidence", "b:change"]);
     let todo = app.get("/api/v1/problems?todo=true", Some(&t)).await;
-    assert_eq!(todo.body[0]["awaiting_me"], true, "{}", todo.text);
+    assert_eq!(todo.body["items"][0]["awaiting_me"], true, "{}", todo.text);
 
     // Bad input: no reason, no files, unknown file; the wrong side; the wrong actor.
     let res = act(
@@ -258,7 +258,13 @@ async fn duplicate_with_id_goes_to_the_common_superior(b: Backend) {
     assert_error(&res, StatusCode::CONFLICT, "conflict");
     let t = app.token("zj-registrar").await;
     let todo = app.get("/api/v1/problems?todo=true", Some(&t)).await;
-    assert_eq!(todo.body.as_array().map(Vec::len), Some(1), "{}", todo.text);
+    assert_eq!(
+        todo.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        todo.text
+    );
+    assert_eq!(todo.body["total"], 1);
     let d = app.get(&format!("/api/v1/problems/{id}"), Some(&t)).await;
     assert_eq!(allowed(&d.body), ["a:keep", "b:keep"]);
     let d = ok(
@@ -375,9 +381,9 @@ async fn deleting_the_duplicate_resolves_it(b: Backend) {
         ("active", first.student_number.as_str())
     );
     let t = app.token("hz-xh-registrar").await;
-    assert_eq!(app.get("/api/v1/problems", Some(&t)).await.body, json!([]));
+    assert_eq!(app.get("/api/v1/problems", Some(&t)).await.body["total"], 0);
     let resolved = app.get("/api/v1/problems?state=resolved", Some(&t)).await;
-    assert_eq!(resolved.body[0]["state_label"], "已解决");
+    assert_eq!(resolved.body["items"][0]["state_label"], "已解决");
     assert_error(
         &app.get("/api/v1/problems?state=maybe", Some(&t)).await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -545,7 +551,7 @@ async fn formal_records_are_deleted_only_by_the_province(b: Backend) {
     );
     // Its problem record is resolved with it.
     let t = app.token("hz-xh-1-registrar").await;
-    assert_eq!(app.get("/api/v1/problems", Some(&t)).await.body, json!([]));
+    assert_eq!(app.get("/api/v1/problems", Some(&t)).await.body["total"], 0);
 
     // Formal record: the county can't; the province can't while the switch is off.
     let county = app.token("hz-xh-registrar").await;

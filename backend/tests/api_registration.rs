@@ -44,7 +44,7 @@ async fn todo(app: &TestApp, who: &str) -> Vec<i64> {
     let t = app.token(who).await;
     let r = app.get("/api/v1/registrations?todo=true", Some(&t)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    r.body
+    r.body["items"]
         .as_array()
         .expect("list")
         .iter()
@@ -273,8 +273,8 @@ async fn only_school_registrars_submit_valid_records(b: Backend) {
         "{fields:?}"
     );
     assert_eq!(
-        app.get("/api/v1/registrations", Some(&t)).await.body,
-        json!([]),
+        app.get("/api/v1/registrations", Some(&t)).await.body["total"],
+        0,
         "nothing half-written"
     );
 }

@@ -207,7 +207,8 @@ async fn both_sides_of_a_duplicate_see_the_problem(b: Backend) {
         let t = app.token(who).await;
         let res = app.get("/api/v1/problems", Some(&t)).await;
         assert_eq!(res.status, StatusCode::OK, "{who}: {}", res.text);
-        let list = res.body.as_array().expect("list");
+        assert_eq!(res.body["total"], 1, "{who}: {}", res.text);
+        let list = res.body["items"].as_array().expect("list");
         assert_eq!(list.len(), 1, "{who} sees the pair: {}", res.text);
         assert_eq!(list[0]["id"], problem.id);
         assert_eq!(list[0]["kind"], "dup_with_id");
@@ -223,16 +224,16 @@ async fn both_sides_of_a_duplicate_see_the_problem(b: Backend) {
     ] {
         let t = app.token(who).await;
         let res = app.get("/api/v1/problems", Some(&t)).await;
-        assert_eq!(res.body[0]["student_in_scope"], mine, "{who}");
-        assert_eq!(res.body[0]["other_in_scope"], other, "{who}");
-        assert_eq!(res.body[0]["other_student_id"], first.id, "{who}");
-        assert_eq!(res.body[0]["state_label"], "处理中", "{who}");
+        assert_eq!(res.body["items"][0]["student_in_scope"], mine, "{who}");
+        assert_eq!(res.body["items"][0]["other_in_scope"], other, "{who}");
+        assert_eq!(res.body["items"][0]["other_student_id"], first.id, "{who}");
+        assert_eq!(res.body["items"][0]["state_label"], "处理中", "{who}");
         let other_name = if other {
             serde_json::json!(r.name)
         } else {
             Value::Null
         };
-        assert_eq!(res.body[0]["other_name"], other_name, "{who}");
+        assert_eq!(res.body["items"][0]["other_name"], other_name, "{who}");
     }
     // Both students of an unresolved pair carry the problem flag in the search.
     let t = app.token("hz-xh-1-registrar").await;
@@ -244,7 +245,11 @@ async fn both_sides_of_a_duplicate_see_the_problem(b: Backend) {
     am.state = Set("arbitration".into());
     am.update(app.db()).await.expect("arbitration");
     let res = app.get("/api/v1/problems?state=open", Some(&t)).await;
-    assert_eq!(res.body[0]["state_label"], "待共同上级仲裁", "{}", res.text);
+    assert_eq!(
+        res.body["items"][0]["state_label"], "待共同上级仲裁",
+        "{}",
+        res.text
+    );
     assert_eq!(
         app.get("/api/v1/students?problem=true", Some(&t))
             .await
@@ -255,13 +260,13 @@ async fn both_sides_of_a_duplicate_see_the_problem(b: Backend) {
     am.state = Set("resolved".into());
     am.update(app.db()).await.expect("resolved");
     assert_eq!(
-        app.get("/api/v1/problems", Some(&t)).await.body,
+        app.get("/api/v1/problems", Some(&t)).await.body["items"],
         serde_json::json!([])
     );
     assert_eq!(
         app.get("/api/v1/problems?state=resolved", Some(&t))
             .await
-            .body[0]["id"],
+            .body["items"][0]["id"],
         problem.id
     );
     assert_eq!(
@@ -277,14 +282,14 @@ async fn both_sides_of_a_duplicate_see_the_problem(b: Backend) {
     // A county with neither school sees nothing; resolved ones are a separate list.
     let t = app.token("nb-yz-registrar").await;
     assert_eq!(
-        app.get("/api/v1/problems", Some(&t)).await.body,
+        app.get("/api/v1/problems", Some(&t)).await.body["items"],
         serde_json::json!([])
     );
     let t = app.token("nb-hs-registrar").await;
     assert_eq!(
         app.get("/api/v1/problems?state=resolved", Some(&t))
             .await
-            .body,
+            .body["items"],
         serde_json::json!([])
     );
     let admin = app.token("nb-hs-admin").await;

@@ -693,13 +693,13 @@ impl Api {
     pub async fn registrations(
         &self,
         todo: bool,
-    ) -> Result<Vec<xueji_shared::api_registration::RegistrationSummary>, ApiError> {
-        let path = if todo {
-            "/registrations?todo=true"
-        } else {
-            "/registrations"
-        };
-        self.authed(Method::GET, path, None).await
+        cursor: Option<&str>,
+    ) -> Result<xueji_shared::api_registration::RegistrationPage, ApiError> {
+        let mut path = format!("/registrations?todo={todo}");
+        if let Some(c) = cursor {
+            path.push_str(&format!("&cursor={}", encode_component(c)));
+        }
+        self.authed(Method::GET, &path, None).await
     }
 
     /// `GET /registrations/{id}`.
@@ -863,13 +863,16 @@ impl Api {
     pub async fn problems(
         &self,
         resolved: bool,
-    ) -> Result<Vec<xueji_shared::api_students::ProblemSummary>, ApiError> {
-        let path = if resolved {
-            "/problems?state=resolved"
-        } else {
-            "/problems?state=open"
-        };
-        self.authed(Method::GET, path, None).await
+        cursor: Option<&str>,
+    ) -> Result<xueji_shared::api_students::ProblemPage, ApiError> {
+        let mut path = format!(
+            "/problems?state={}",
+            if resolved { "resolved" } else { "open" }
+        );
+        if let Some(c) = cursor {
+            path.push_str(&format!("&cursor={}", encode_component(c)));
+        }
+        self.authed(Method::GET, &path, None).await
     }
 }
 

@@ -133,6 +133,16 @@ impl RequestActionInput {
     }
 }
 
+/// One page of registrations, newest first, with the total.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationPage {
+    pub total: u64,
+    pub items: Vec<RegistrationSummary>,
+    /// Pass as `?cursor=` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
 /// A possible duplicate found by the national check.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

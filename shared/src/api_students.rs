@@ -253,6 +253,16 @@ pub struct ProblemDetail {
     pub resolved_at: Option<String>,
 }
 
+/// One page of the problem-record queue, newest first, with the total.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemPage {
+    pub total: u64,
+    pub items: Vec<ProblemSummary>,
+    /// Pass as `?cursor=` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
 /// Delete a record (删除学籍): a temporary one by its authority; one with a formal number only by
 /// the province, with evidence, where its switch allows.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -148,6 +148,79 @@ async fn items<C: ConnectionTrait>(
         .collect())
 }
 
+/// `?cursor=` and `?limit=` of an id-ordered list (newest first): the cursor, and the limit
+/// (default [`DEFAULT_LIMIT`], 1–[`MAX_LIMIT`]); malformed → 422 naming the parameter.
+pub fn cursor_and_limit(
+    cursor: Option<&str>,
+    limit: Option<u64>,
+) -> AppResult<(Option<Cursor>, u64)> {
+    let mut fields = Vec::new();
+    let cursor = match cursor {
+        None | Some("") => None,
+        Some(c) => match Cursor::parse(c) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                fields.push(e);
+                None
+            }
+        },
+    };
+    let limit = match limit {
+        None => DEFAULT_LIMIT,
+        Some(n @ 1..=MAX_LIMIT) => n,
+        Some(_) => {
+            fields.push(xueji_shared::api::FieldError::new(
+                "limit",
+                "每页条数须在 1 到 100 之间",
+            ));
+            DEFAULT_LIMIT
+        }
+    };
+    if fields.is_empty() {
+        Ok((cursor, limit))
+    } else {
+        Err(AppError::Validation(fields))
+    }
+}
+
+/// The cursor after the line with this id (id-ordered lists).
+pub fn id_cursor(id: i64) -> String {
+    Cursor { micros: 0, id }.encode()
+}
+
+/// `SELECT request_id FROM request_steps WHERE <open step of the caller's organisation and role>
+/// AND business = …`: for lists that show only what waits for the caller.
+pub fn open_request_ids(
+    caller: &Caller,
+    business: BusinessKey,
+) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(request_steps::Column::RequestId)
+        .from(request_steps::Entity)
+        .and_where(request_steps::Column::OrgId.eq(caller.org.id))
+        .and_where(request_steps::Column::Role.eq(caller.role.as_str()))
+        .and_where(request_steps::Column::DoneAt.is_null())
+        .and_where(request_steps::Column::Business.eq(business.as_str()))
+        .to_owned()
+}
+
+/// Which of these requests have an open step of the caller's organisation and role.
+pub async fn waiting_for<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    request_ids: impl IntoIterator<Item = i64>,
+) -> AppResult<std::collections::HashSet<i64>> {
+    Ok(open_for(caller)
+        .select_only()
+        .column(request_steps::Column::RequestId)
+        .filter(request_steps::Column::RequestId.is_in(request_ids))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 fn limit_of(q: &PageQuery) -> u64 {
     match q.limit {
         0 => DEFAULT_LIMIT,

@@ -9,21 +9,20 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use serde_json::json;
 use xueji_shared::api::ErrorBody;
+use xueji_shared::api_engine::BusinessKey;
 use xueji_shared::api_students::{
-    problem_kind_label, ProblemActionRecord, ProblemAllowed, ProblemDetail, ProblemSideInfo,
-    ProblemSummary,
+    problem_kind_label, ProblemActionRecord, ProblemAllowed, ProblemDetail, ProblemPage,
+    ProblemSideInfo, ProblemSummary,
 };
-use xueji_shared::problem::{
-    ProblemAction, ProblemActionInput, ProblemForceInput, ProblemState, SideState,
-};
+use xueji_shared::problem::{ProblemAction, ProblemActionInput, ProblemForceInput, ProblemState};
 
 use crate::audit::{self, Entry};
 use crate::auth::Caller;
-use crate::entities::{organisations, problem_actions, problems, students};
+use crate::entities::{organisations, problem_actions, problems, requests, students};
 use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 use crate::evidence::Kind;
 use crate::problems::{self as svc, Loaded};
@@ -33,19 +32,26 @@ use crate::state::AppState;
 pub struct ProblemQuery {
     /// `open` (default: open and in arbitration), `arbitration` or `resolved`.
     pub state: Option<String>,
-    /// Only records waiting for the caller.
+    /// Only records waiting for the caller (an open step of its organisation and role).
     pub todo: Option<bool>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Lines per page (1–100, default 20).
+    pub limit: Option<u64>,
 }
 
-/// Problem records concerning students of the caller's jurisdiction (either side of a pair).
+/// Problem records concerning students of the caller's jurisdiction (either side of a pair),
+/// newest first, paged by cursor with the total.
 #[utoipa::path(get, path = "/problems", tag = "问题学籍", params(ProblemQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<ProblemSummary>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ProblemPage), (status = 403, body = ErrorBody),
+    (status = 422, body = ErrorBody, description = "状态、分页游标或每页条数不正确")))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ProblemQuery>,
-) -> AppResult<Json<Vec<ProblemSummary>>> {
+) -> AppResult<Json<ProblemPage>> {
     caller.require_business()?;
+    let (cursor, limit) = crate::engine::queue::cursor_and_limit(q.cursor.as_deref(), q.limit)?;
     let wanted: &[&str] = match q.state.as_deref() {
         None | Some("open") => &["open", "arbitration"],
         Some("arbitration") => &["arbitration"],
@@ -57,12 +63,45 @@ pub async fn list(
             ))
         }
     };
-    let rows = svc::in_scope(&caller.scope())
-        .filter(problems::Column::State.is_in(wanted.iter().copied()))
+    let mut select = svc::in_scope(&caller.scope())
+        .filter(problems::Column::State.is_in(wanted.iter().copied()));
+    if q.todo == Some(true) {
+        let waiting =
+            sea_orm::sea_query::Query::select()
+                .column(requests::Column::ObjectId)
+                .from(requests::Entity)
+                .and_where(requests::Column::Id.in_subquery(
+                    crate::engine::queue::open_request_ids(&caller, BusinessKey::Problem),
+                ))
+                .to_owned();
+        select = select.filter(problems::Column::Id.in_subquery(waiting));
+    }
+    let total = select.clone().count(&state.db).await?;
+    if let Some(c) = cursor {
+        select = select.filter(problems::Column::Id.lt(c.id));
+    }
+    let mut rows = select
         .order_by_desc(problems::Column::Id)
-        .limit(500)
+        .limit(limit + 1)
         .all(&state.db)
         .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = rows
+        .last()
+        .filter(|_| more)
+        .map(|p| crate::engine::queue::id_cursor(p.id));
+    // Which lines wait for the caller: an open step of its organisation on their request.
+    let request_of: HashMap<i64, i64> = requests::Entity::find()
+        .filter(requests::Column::ObjectId.is_in(rows.iter().map(|p| p.id)))
+        .filter(requests::Column::Kind.starts_with("problem:"))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.object_id.map(|o| (o, r.id)))
+        .collect();
+    let waiting =
+        crate::engine::queue::waiting_for(&state.db, &caller, request_of.values().copied()).await?;
     let mut ids: Vec<i64> = rows.iter().map(|p| p.student_id).collect();
     ids.extend(rows.iter().filter_map(|p| p.other_student_id));
     let studs: HashMap<i64, students::Model> = students::Entity::find()
@@ -87,15 +126,7 @@ pub async fn list(
     let in_scope = |id: i64| school_of(id).is_some_and(|o| scope.contains(o));
     let mut out = Vec::with_capacity(rows.len());
     for p in rows {
-        let awaiting = awaiting_me(
-            &caller,
-            &p,
-            school_of(p.student_id),
-            p.other_student_id.and_then(school_of),
-        );
-        if q.todo == Some(true) && !awaiting {
-            continue;
-        }
+        let awaiting = request_of.get(&p.id).is_some_and(|r| waiting.contains(r));
         let s = studs.get(&p.student_id);
         let st = ProblemState::parse(&p.state).unwrap_or(ProblemState::Open);
         out.push(ProblemSummary {
@@ -128,37 +159,11 @@ pub async fn list(
             created_at: p.created_at.to_rfc3339(),
         });
     }
-    Ok(Json(out))
-}
-
-/// Whether a row waits for the caller: its school must act on an open side, its authority must
-/// approve a side, or it arbitrates.
-fn awaiting_me(
-    caller: &Caller,
-    p: &problems::Model,
-    a: Option<&organisations::Model>,
-    b: Option<&organisations::Model>,
-) -> bool {
-    if caller.role != xueji_shared::org::Role::Registrar {
-        return false;
-    }
-    match ProblemState::parse(&p.state) {
-        Some(ProblemState::Arbitration) => p.arbiter_org_id == Some(caller.org.id),
-        Some(ProblemState::Open) => {
-            let sides = [
-                (a, SideState::parse(&p.a_state)),
-                (b, p.b_state.as_deref().and_then(SideState::parse)),
-            ];
-            sides.iter().any(|(school, st)| match (school, st) {
-                (Some(school), Some(st)) => {
-                    (school.id == caller.org.id && *st == SideState::Open)
-                        || (school.parent_id == Some(caller.org.id) && st.awaits_authority())
-                }
-                _ => false,
-            })
-        }
-        _ => false,
-    }
+    Ok(Json(ProblemPage {
+        total,
+        items: out,
+        next_cursor,
+    }))
 }
 
 async fn detail(

@@ -9,8 +9,8 @@ use axum::extract::State as AxState;
 use axum::http::StatusCode;
 use axum::Json;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -18,7 +18,8 @@ use xueji_shared::api::{ErrorBody, OrgSummary};
 use xueji_shared::api_engine::BusinessKey;
 use xueji_shared::api_registration::{
     registration_open, ActionRecord, DuplicateCandidate, NextStep, RegistrationInfo,
-    RegistrationKind, RegistrationSummary, RequestActionInput, SubmitRegistration,
+    RegistrationKind, RegistrationPage, RegistrationSummary, RequestActionInput,
+    SubmitRegistration,
 };
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER};
 use xueji_shared::dedup;
@@ -37,8 +38,12 @@ use crate::student::{self, rules_for, Outcome};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct RegistrationQuery {
-    /// Only requests waiting for the caller.
+    /// Only requests waiting for the caller (an open step of its organisation and role).
     pub todo: Option<bool>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Lines per page (1–100, default 20).
+    pub limit: Option<u64>,
 }
 
 fn check_record(record: &StudentRecord, rules: &RecordRules) -> AppResult<()> {
@@ -318,34 +323,46 @@ pub async fn submit(
     Ok((StatusCode::CREATED, Json(out)))
 }
 
-/// Registrations of the caller's jurisdiction, newest first; `todo=true`: those waiting for the
-/// caller (its level and role at the current step).
+/// Registrations of the caller's jurisdiction, newest first, paged by cursor with the total;
+/// `todo=true`: those waiting for the caller (an open step of its organisation and role).
 #[utoipa::path(get, path = "/registrations", tag = "学籍注册", params(RegistrationQuery),
-    security(("bearer" = [])), responses((status = 200, body = Vec<RegistrationSummary>)))]
+    security(("bearer" = [])), responses((status = 200, body = RegistrationPage),
+    (status = 422, body = ErrorBody, description = "分页游标或每页条数不正确")))]
 pub async fn list(
     AxState(state): AxState<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<RegistrationQuery>,
-) -> AppResult<Json<Vec<RegistrationSummary>>> {
+) -> AppResult<Json<RegistrationPage>> {
     caller.require_business()?;
+    let (cursor, limit) = engine::queue::cursor_and_limit(q.cursor.as_deref(), q.limit)?;
     let scope = caller.scope();
     let mut select = scope
         .owned(requests::Entity::find(), requests::Column::SchoolId)
         .filter(requests::Column::Kind.is_in(["in_school", "grade1", "arrival"]));
-    let mine = |level: Option<&String>, role: Option<&String>| {
-        level.map(String::as_str) == Some(caller.level.as_str())
-            && role.map(String::as_str) == Some(caller.role.as_str())
-    };
     if q.todo == Some(true) {
-        select = select
-            .filter(requests::Column::PendingLevel.eq(caller.level.as_str()))
-            .filter(requests::Column::PendingRole.eq(caller.role.as_str()));
+        select = select.filter(
+            requests::Column::Id.in_subquery(engine::queue::open_request_ids(
+                &caller,
+                BusinessKey::Registration,
+            )),
+        );
     }
-    let rows = select
-        .order_by_desc(requests::Column::UpdatedAt)
-        .limit(500)
+    let total = select.clone().count(&state.db).await?;
+    if let Some(c) = cursor {
+        select = select.filter(requests::Column::Id.lt(c.id));
+    }
+    let mut rows = select
+        .order_by_desc(requests::Column::Id)
+        .limit(limit + 1)
         .all(&state.db)
         .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = rows
+        .last()
+        .filter(|_| more)
+        .map(|r| engine::queue::id_cursor(r.id));
+    let mine = engine::queue::waiting_for(&state.db, &caller, rows.iter().map(|r| r.id)).await?;
     let schools: HashMap<i64, String> = organisations::Entity::find()
         .filter(
             organisations::Column::Id.is_in(rows.iter().map(|r| r.school_id).collect::<Vec<_>>()),
@@ -368,11 +385,15 @@ pub async fn list(
             gender: record.gender,
             id_number: record.id_number,
             has_candidates: r.candidates != "[]",
-            awaiting_me: mine(r.pending_level.as_ref(), r.pending_role.as_ref()),
+            awaiting_me: mine.contains(&r.id),
             updated_at: r.updated_at.to_rfc3339(),
         });
     }
-    Ok(Json(out))
+    Ok(Json(RegistrationPage {
+        total,
+        items: out,
+        next_cursor,
+    }))
 }
 
 /// One registration of the caller's jurisdiction.

@@ -7,6 +7,7 @@
 //! with the handling actions) can link each line through its `data-problem-id`.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use xueji_shared::api_students::ProblemSummary;
 use xueji_shared::org::Role;
@@ -124,12 +125,38 @@ pub fn ProblemsPage() -> impl IntoView {
 
 #[component]
 fn ProblemQueue() -> impl IntoView {
+    use crate::engine::strings as es;
     let s = t();
     let api = expect_context::<Api>();
     let resolved = RwSignal::new(false);
-    let items = LocalResource::new(move || {
-        let r = resolved.get();
-        async move { api.problems(r).await }
+    let items = RwSignal::new(None::<Vec<ProblemSummary>>);
+    let total = RwSignal::new(0u64);
+    let next = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let load = move |cursor: Option<String>| {
+        let r = resolved.get_untracked();
+        spawn_local(async move {
+            match api.problems(r, cursor.as_deref()).await {
+                Ok(page) => {
+                    if cursor.is_none() {
+                        items.try_set(Some(page.items));
+                    } else {
+                        items.try_update(|v| v.get_or_insert_with(Vec::new).extend(page.items));
+                    }
+                    total.try_set(page.total);
+                    next.try_set(page.next_cursor);
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.message()));
+                }
+            }
+        });
+    };
+    Effect::new(move |_| {
+        resolved.track();
+        items.set(None);
+        load(None);
     });
     let tab = move |id: &'static str, label: &'static str, value: bool| {
         view! {
@@ -150,25 +177,28 @@ fn ProblemQueue() -> impl IntoView {
             {tab("problems-tab-open", s.prob_tab_open, false)}
             {tab("problems-tab-resolved", s.prob_tab_resolved, true)}
         </div>
-        <Suspense fallback=move || view! { <p class="empty-note">{s.common_loading}</p> }>
-            {move || {
-                items
-                    .get()
-                    .map(|r| match r {
-                        Ok(list) => {
-                            let empty = if resolved.get_untracked() {
-                                s.prob_empty_resolved
-                            } else {
-                                s.prob_empty_open
-                            };
-                            view! { <ProblemList items=list empty=empty/> }.into_any()
-                        }
-                        Err(e) => {
-                            view! { <div class="alert alert-error" role="alert">{e.message()}</div> }
-                                .into_any()
-                        }
-                    })
-            }}
-        </Suspense>
+        {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
+        {move || match items.get() {
+            None => view! { <p class="empty-note">{s.common_loading}</p> }.into_any(),
+            Some(list) => {
+                let empty = if resolved.get_untracked() {
+                    s.prob_empty_resolved
+                } else {
+                    s.prob_empty_open
+                };
+                view! {
+                    {(total.get() > 0).then(|| view! {
+                        <p class="inbox-total" id="problems-total">{format!("{} {} {}", es::INBOX_TOTAL, total.get(), es::INBOX_TOTAL_UNIT)}</p>
+                    })}
+                    <ProblemList items=list empty=empty/>
+                }
+                .into_any()
+            }
+        }}
+        {move || next.get().map(|c| view! {
+            <button type="button" class="button button-quiet" id="problems-more" on:click=move |_| load(Some(c.clone()))>
+                {es::MORE}
+            </button>
+        })}
     }
 }

@@ -156,7 +156,8 @@ fn request_list(items: Vec<RegistrationSummary>, empty: &'static str) -> AnyView
     view! { <ul class="reg-list">{rows}</ul> }.into_any()
 }
 
-/// A list section fed by `GET /registrations[?todo=true]`, refetched when `reload` changes.
+/// A list section fed by `GET /registrations[?todo=true]` page by page ("加载更多"), with the
+/// total; refetched from the first page when `reload` changes.
 fn list_section(
     id: &'static str,
     title: &'static str,
@@ -164,27 +165,54 @@ fn list_section(
     todo: bool,
     reload: RwSignal<u32>,
 ) -> impl IntoView {
+    use crate::engine::strings as es;
     let api = expect_context::<Api>();
-    let items = LocalResource::new(move || {
+    let items = RwSignal::new(None::<Vec<RegistrationSummary>>);
+    let total = RwSignal::new(0u64);
+    let next = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let load = move |cursor: Option<String>| {
+        spawn_local(async move {
+            match api.registrations(todo, cursor.as_deref()).await {
+                Ok(page) => {
+                    if cursor.is_none() {
+                        items.try_set(Some(page.items));
+                    } else {
+                        items.try_update(|v| v.get_or_insert_with(Vec::new).extend(page.items));
+                    }
+                    total.try_set(page.total);
+                    next.try_set(page.next_cursor);
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.message()));
+                }
+            }
+        });
+    };
+    Effect::new(move |_| {
         reload.track();
-        async move { api.registrations(todo).await }
+        load(None);
     });
     view! {
         <section class="card reg-list-card" id=id>
             <h2 class="card-title">{title}</h2>
-            <Suspense fallback=|| view! { <p class="reg-empty">{t().common_loading}</p> }>
-                {move || {
-                    items
-                        .get()
-                        .map(|r| match r {
-                            Ok(list) => request_list(list, empty),
-                            Err(e) => {
-                                view! { <div class="alert alert-error" role="alert">{e.message()}</div> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
+            {move || match items.get() {
+                None => view! { <p class="reg-empty">{t().common_loading}</p> }.into_any(),
+                Some(list) => view! {
+                    {(total.get() > 0).then(|| view! {
+                        <p class="inbox-total">{format!("{} {} {}", es::INBOX_TOTAL, total.get(), es::INBOX_TOTAL_UNIT)}</p>
+                    })}
+                    {request_list(list, empty)}
+                }
+                .into_any(),
+            }}
+            {move || next.get().map(|c| view! {
+                <button type="button" class="button button-quiet reg-more" on:click=move |_| load(Some(c.clone()))>
+                    {es::MORE}
+                </button>
+            })}
         </section>
     }
 }
