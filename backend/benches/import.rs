@@ -23,9 +23,10 @@ use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
+use xueji_backend::business::registration::import::{self, Submitter};
+use xueji_backend::business::registration::xlsx;
 use xueji_backend::entities::organisations;
-use xueji_backend::import::{self, Submitter};
-use xueji_backend::{audit, db, synth, xlsx};
+use xueji_backend::{audit, db, synth};
 use xueji_shared::api_import::ImportMode;
 use xueji_shared::api_registration::RegistrationKind;
 use xueji_shared::import::record_cells;

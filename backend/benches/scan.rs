@@ -17,9 +17,10 @@ use chrono::NaiveDate;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Statement, TransactionTrait,
 };
+use xueji_backend::business::problems::scan;
 use xueji_backend::entities::problems;
 use xueji_backend::state::AppState;
-use xueji_backend::{db, scan, synth};
+use xueji_backend::{db, synth};
 use xueji_shared::scan::ScanTrigger;
 use xueji_shared::{codes::Gender, dedup};
 

@@ -124,8 +124,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let mut spec = xueji_backend::synth::SynthSpec::new(a.seed, a.rows, a.county, today);
             spec.hmt_share = 0.0;
             let records = xueji_backend::synth::generate(spec)?;
-            let rows = xueji_backend::import::sample_rows(&records, a.bad);
-            let bytes = xueji_backend::xlsx::filled(&rows)?;
+            let rows = xueji_backend::business::registration::import::sample_rows(&records, a.bad);
+            let bytes = xueji_backend::business::registration::xlsx::filled(&rows)?;
             std::fs::write(&a.out, bytes)?;
             println!(
                 "{} rows ({} bad) written to {}",
@@ -144,7 +144,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let conn = db::connect(&url).await?;
     db::migrate(&conn).await?;
     let secret = config.resolve_jwt_secret()?;
-    let nightly = xueji_backend::scan::parse_nightly(&config.nightly_scan)?;
+    let nightly = xueji_backend::business::problems::scan::parse_nightly(&config.nightly_scan)?;
     let state = AppState::new(
         conn,
         &secret,
@@ -166,10 +166,10 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     xueji_backend::student::problem_records::backfill_engine(&state.db).await?;
-    xueji_backend::import::spawn_recovery(state.clone());
+    xueji_backend::business::registration::import::spawn_recovery(state.clone());
     match nightly {
         Some(at) => {
-            xueji_backend::scan::spawn_nightly(state.clone(), at);
+            xueji_backend::business::problems::scan::spawn_nightly(state.clone(), at);
             tracing::info!(at = %at.format("%H:%M"), "nightly duplicate scan scheduled (China time)");
         }
         None => tracing::info!("nightly duplicate scan disabled (XUEJI_NIGHTLY_SCAN=off)"),

@@ -21,7 +21,7 @@ pub struct Inner {
     pub dist_dir: PathBuf,
     /// Evidence files (佐证材料), content-addressed (see [`crate::evidence`]).
     pub evidence: crate::evidence::EvidenceStore,
-    /// Uploaded import spreadsheets, content-addressed like evidence (see [`crate::import`]).
+    /// Uploaded import spreadsheets, content-addressed like evidence (see [`crate::business::registration::import`]).
     pub imports: crate::evidence::EvidenceStore,
     /// SQLite allows one writer at a time and fails (rather than waits) when a read transaction
     /// tries to become a writer; serialising write transactions in-process avoids that.

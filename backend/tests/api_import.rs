@@ -12,9 +12,9 @@ use common::{assert_error, spawn_app, Backend, TestApp};
 use http::{Request, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
+use xueji_backend::business::registration::{import, xlsx};
 use xueji_backend::entities::{audit_log, organisations, request_actions, requests};
 use xueji_backend::synth::{generate, SynthSpec};
-use xueji_backend::{import, xlsx};
 use xueji_shared::import::{columns, record_cells};
 use xueji_shared::record::StudentRecord;
 

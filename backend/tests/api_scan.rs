@@ -15,11 +15,11 @@ use sea_orm::{
     QueryOrder, Set,
 };
 use serde_json::{json, Value};
+use xueji_backend::business::problems::scan;
 use xueji_backend::entities::{
     audit_log, identity_claims, organisations, problems, scan_runs, students,
 };
 use xueji_backend::error::AppError;
-use xueji_backend::scan;
 use xueji_shared::citizen_id::compose;
 use xueji_shared::codes::Gender;
 use xueji_shared::dedup;

@@ -213,8 +213,10 @@ async fn world(app: &TestApp) -> World {
             xueji_backend::clock::today(),
         ))
         .expect("synth");
-        let file = xueji_backend::xlsx::filled(&xueji_backend::import::sample_rows(&recs, 1))
-            .expect("xlsx");
+        let file = xueji_backend::business::registration::xlsx::filled(
+            &xueji_backend::business::registration::import::sample_rows(&recs, 1),
+        )
+        .expect("xlsx");
         let mut jobs = Vec::new();
         for _ in 0..2 {
             let r = upload_import(app, &t, &file).await;
@@ -1106,16 +1108,17 @@ async fn jurisdiction_matrix(b: Backend) {
         }
     }
     // Multipart: import upload (school registrars only).
-    let file = xueji_backend::xlsx::filled(&[xueji_shared::import::record_cells(
-        &xueji_backend::synth::generate(xueji_backend::synth::SynthSpec::new(
-            990,
-            1,
-            330106,
-            xueji_backend::clock::today(),
-        ))
-        .expect("synth")[0],
-    )])
-    .expect("xlsx");
+    let file =
+        xueji_backend::business::registration::xlsx::filled(&[xueji_shared::import::record_cells(
+            &xueji_backend::synth::generate(xueji_backend::synth::SynthSpec::new(
+                990,
+                1,
+                330106,
+                xueji_backend::clock::today(),
+            ))
+            .expect("synth")[0],
+        )])
+        .expect("xlsx");
     for c in &callers {
         let r = upload_import(&app, &c.token, &file).await;
         checked += 1;

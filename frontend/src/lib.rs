@@ -7,12 +7,14 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod business;
 pub mod components;
 pub mod engine;
 pub mod i18n;
 pub mod modules;
 pub mod net;
 pub mod pages;
+pub mod record;
 
 use wasm_bindgen::prelude::*;
 

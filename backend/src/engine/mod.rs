@@ -656,7 +656,7 @@ pub async fn bump<C: ConnectionTrait>(conn: &C, row: &requests::Model) -> AppRes
 
 /// Open steps for requests that existed before the engine (migration 12): each pending or
 /// returned chain request without an open step gets one, started at its last update. Problem
-/// records get their engine request from `crate::problems`' own backfill. Idempotent.
+/// records get their engine request from `crate::business::problems`' own backfill. Idempotent.
 pub async fn backfill<C: ConnectionTrait>(conn: &C) -> AppResult<usize> {
     use sea_orm::sea_query::Query;
     let with_steps = Query::select()

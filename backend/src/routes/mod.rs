@@ -1,21 +1,16 @@
-//! HTTP handlers, thin: parse, call the domain/data layer, answer. Each module registers its
-//! routes with utoipa so the OpenAPI document lists every endpoint.
+//! HTTP handlers of the platform and the student record, thin: parse, call the domain/data
+//! layer, answer. Each module registers its routes with utoipa so the OpenAPI document lists
+//! every endpoint; the businesses' routes come from `crate::business::routes()`.
 
 pub mod accounts;
-pub mod arrival;
 pub mod audit;
 pub mod auth;
 pub mod classes;
 pub mod config;
-pub mod deletions;
 pub mod evidence;
 pub mod health;
-pub mod imports;
 pub mod me;
 pub mod orgs;
-pub mod problems;
-pub mod registrations;
-pub mod scans;
 pub mod students;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -52,40 +47,14 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::verify))
         .routes(routes!(orgs::list, orgs::create))
         .routes(routes!(orgs::get, orgs::update))
-        .routes(routes!(registrations::submit, registrations::list))
-        .routes(routes!(registrations::get))
-        .routes(routes!(registrations::act))
-        .routes(routes!(arrival::lookup))
         .routes(routes!(students::search))
         .routes(routes!(students::card))
-        .routes(routes!(problems::list))
-        .routes(routes!(problems::get))
-        .routes(routes!(problems::act))
-        .routes(routes!(problems::force))
-        .routes(routes!(problems::evidence))
-        .routes(routes!(deletions::delete))
         // the request engine: one inbox and one overdue list for every business
         .routes(routes!(crate::engine::routes::inbox))
         .routes(routes!(crate::engine::routes::summary))
         .routes(routes!(crate::engine::routes::overdue))
-        // the full duplicate scan (routes/scans.rs)
-        .routes(routes!(scans::start, scans::list))
-        .routes(routes!(scans::get))
-        // bulk registration (routes/imports.rs)
-        .routes(routes!(imports::template))
-        .routes(routes!(imports::list))
-        .routes(routes!(imports::get))
-        .routes(routes!(imports::report))
-        .routes(routes!(imports::commit))
-        .routes(routes!(imports::cancel))
-        .merge(
-            OpenApiRouter::new()
-                .routes(routes!(imports::upload))
-                // Spreadsheets up to 50 MB.
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::xlsx::MAX_BYTES + 64 * 1024,
-                )),
-        )
+        // every business: one folder each under business/
+        .merge(crate::business::routes())
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(evidence::upload))

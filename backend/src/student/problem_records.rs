@@ -1,6 +1,6 @@
 //! Opening problem records (问题学籍) about students: at registration, on identity changes and by
 //! the full duplicate scan. Working them off is the problem-records business
-//! (`crate::problems`); this is the one insert every path uses.
+//! (`crate::business::problems`); this is the one insert every path uses.
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,

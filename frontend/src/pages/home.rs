@@ -75,7 +75,7 @@ pub fn HomePage() -> impl IntoView {
                     {move || {
                         session
                             .account()
-                            .filter(crate::pages::scan::can_view)
+                            .filter(crate::business::problems::scan::can_view)
                             .map(|_| view! {
                                 <li>
                                     <A href="/problems/scan" attr:class="module-tile" attr:data-module="scan">

@@ -15,8 +15,8 @@ use xueji_shared::student_number::Kind;
 
 use crate::api::Api;
 use crate::i18n::{fill, t};
-use crate::pages::registration::record_form::RecordView;
 use crate::pages::settings::{browser_offset_minutes, local_time};
+use crate::record::form::RecordView;
 
 /// The Chinese label of a number kind (`G`, `J`, `L`).
 pub fn number_kind_label(kind: &str) -> &'static str {

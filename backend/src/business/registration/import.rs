@@ -2,7 +2,7 @@
 //! registration requests exactly as single submission does (pending the approval chain, with
 //! the national duplicate candidates, a `submit` action and an audit entry each).
 //!
-//! - **Check** ([`start_check`]): a background task streams the file ([`crate::xlsx::read`]),
+//! - **Check** ([`start_check`]): a background task streams the file ([`crate::business::registration::xlsx::read`]),
 //!   checks every row with the shared rules ([`xueji_shared::import`]) and within-file
 //!   duplicates, writes the progress to the job every few hundred milliseconds, and stores the
 //!   per-row report. Nothing but the job row is written.
@@ -38,6 +38,7 @@ use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::workflow::{Business, State};
 
 use crate::audit::{self, Actor, Entry};
+use crate::business::registration::xlsx;
 use crate::engine;
 use crate::entities::{
     identity_claims, import_jobs, organisations, request_actions, request_steps, requests, students,
@@ -45,7 +46,6 @@ use crate::entities::{
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::student;
-use crate::xlsx;
 
 /// Rows per chunk: per multi-row insert and per batch of duplicate probes.
 pub const CHUNK: usize = 1000;

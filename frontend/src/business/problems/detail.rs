@@ -17,7 +17,7 @@ use xueji_shared::problem::{IdentityChange, PairSide, ProblemAction, ProblemActi
 
 use crate::api::{Api, ApiError};
 use crate::i18n::{fill, t};
-use crate::pages::registration::record_form::today;
+use crate::record::form::today;
 
 fn parse_action(a: &str) -> Option<ProblemAction> {
     [

@@ -1,7 +1,7 @@
 //! Problem records (问题学籍): the queue, seen by both schools of a pair and their authorities;
 //! one record with both sides and what the caller may do; the actions (佐证、变更、删除、核办、
 //! 退回、仲裁) and their evidence files. The rules are `xueji_shared::problem`, the data side
-//! `crate::problems`.
+//! `crate::business::problems`.
 
 use std::collections::HashMap;
 
@@ -22,10 +22,10 @@ use xueji_shared::problem::{ProblemAction, ProblemActionInput, ProblemForceInput
 
 use crate::audit::{self, Entry};
 use crate::auth::Caller;
+use crate::business::problems::{self as svc, Loaded};
 use crate::entities::{organisations, problem_actions, problems, requests, students};
 use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 use crate::evidence::Kind;
-use crate::problems::{self as svc, Loaded};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -6,6 +6,9 @@
 //! caller's jurisdiction. [`ProblemList`] renders the lines; a detail page (`/problems/{id}`,
 //! with the handling actions) can link each line through its `data-problem-id`.
 
+pub mod detail;
+pub mod scan;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;

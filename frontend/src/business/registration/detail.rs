@@ -11,10 +11,10 @@ use xueji_shared::stage::Stage;
 use xueji_shared::workflow::Action;
 
 use super::candidates_view;
-use super::logic::{form_errors, to_value};
-use super::record_form::{load_stages, rules_signal, RecordFields, RecordModel, RecordView};
 use crate::api::{Api, ApiError};
 use crate::i18n::{fill, t};
+use crate::record::form::{load_stages, rules_signal, RecordFields, RecordModel, RecordView};
+use crate::record::logic::{form_errors, to_value};
 
 fn action_label(a: Action) -> &'static str {
     let s = t();

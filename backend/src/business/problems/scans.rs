@@ -1,4 +1,4 @@
-//! The full duplicate scan (全量查重, `crate::scan`): started by hand by a province's registrar
+//! The full duplicate scan (全量查重, `crate::business::problems::scan`): started by hand by a province's registrar
 //! (its province's students) or the ministry's (the whole country), watched by the registrars
 //! and leaders of provinces (their province's runs) and of the ministry (every run).
 
@@ -12,9 +12,9 @@ use xueji_shared::org::{Level, Role};
 use xueji_shared::scan::ScanTrigger;
 
 use crate::auth::Caller;
+use crate::business::problems::scan;
 use crate::entities::scan_runs;
 use crate::error::{ApiPath, AppError, AppResult};
-use crate::scan;
 use crate::state::AppState;
 
 /// Runs listed by `GET /scans`.

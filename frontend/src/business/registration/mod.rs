@@ -7,8 +7,6 @@
 pub mod arrival;
 pub mod detail;
 pub mod import;
-pub mod logic;
-pub mod record_form;
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::ev::SubmitEvent;
@@ -25,8 +23,10 @@ use xueji_shared::stage::Stage;
 use crate::api::Api;
 use crate::auth::Session;
 use crate::i18n::{fill, t};
-use logic::{blank_record, draft_from_str, draft_to_string, form_errors, DRAFT_KEY};
-use record_form::{load_stages, registration_rules_signal, today, RecordFields, RecordModel};
+use crate::record::form::{
+    load_stages, registration_rules_signal, today, RecordFields, RecordModel,
+};
+use crate::record::logic::{blank_record, draft_from_str, draft_to_string, form_errors, DRAFT_KEY};
 
 fn load_draft() -> Option<(RegistrationKind, serde_json::Value)> {
     let stored: serde_json::Value = LocalStorage::get(DRAFT_KEY).ok()?;

@@ -1,5 +1,7 @@
-//! Problem records (问题学籍): opening them (at registration, on identity changes, by the full
-//! duplicate scan) and working them off — the data side of `xueji_shared::problem`.
+//! 问题学籍处理 (seed 001 第一章 5): working off problem records — the data side of
+//! `xueji_shared::problem` — on the request engine; their queue and actions (`routes`), deleting
+//! records (`deletions`), and the full duplicate scan that finds them (`scan`, `scans`). Opening
+//! a problem record is the student module's (`student::open_problem`).
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Query as SqlQuery;
@@ -20,11 +22,19 @@ use xueji_shared::problem::{
 use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::workflow::{check_force, ForceContext, ForceError};
 
+pub mod deletions;
+pub mod routes;
+pub mod scan;
+pub mod scans;
+
+use utoipa_axum::router::OpenApiRouter;
+
 use crate::auth::Caller;
 use crate::entities::{identity_claims, organisations, problem_actions, problems, students};
 use crate::error::{AppError, AppResult};
 use crate::evidence::EvidenceStore;
 use crate::scope::Scope;
+use crate::state::AppState;
 use crate::student;
 use crate::student::identity::{self, Claim};
 use crate::student::rules_for;
@@ -700,4 +710,19 @@ async fn settle_survivors<C: ConnectionTrait>(
         }
     }
     Ok(effects)
+}
+
+/// The problem-record endpoints: the queue and the record with its actions and evidence, forced
+/// intervention, deleting records, the full duplicate scan.
+pub fn routes() -> OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    OpenApiRouter::new()
+        .routes(routes!(routes::list))
+        .routes(routes!(routes::get))
+        .routes(routes!(routes::act))
+        .routes(routes!(routes::force))
+        .routes(routes!(routes::evidence))
+        .routes(routes!(deletions::delete))
+        .routes(routes!(scans::start, scans::list))
+        .routes(routes!(scans::get))
 }

@@ -1,6 +1,6 @@
 //! Bulk registration (批量注册): the template, the upload, the job (progress, summary, report)
 //! and the school's choice — import the valid rows, import only if every row is valid, or
-//! cancel. The work itself is in [`crate::import`]; the spreadsheets in [`crate::xlsx`].
+//! cancel. The work itself is in [`crate::business::registration::import`]; the spreadsheets in [`crate::business::registration::xlsx`].
 
 use std::sync::{Arc, OnceLock};
 
@@ -24,13 +24,13 @@ use xueji_shared::workflow::Business;
 
 use crate::audit::{self, Entry};
 use crate::auth::Caller;
+use crate::business::registration::import::{self, Submitter};
+use crate::business::registration::routes::check_submitter;
+use crate::business::registration::xlsx;
 use crate::entities::{import_jobs, organisations};
 use crate::error::{ApiJson, ApiPath, AppError, AppResult};
-use crate::import::{self, Submitter};
-use crate::routes::registrations::check_submitter;
 use crate::state::AppState;
 use crate::student::rules_for;
-use crate::xlsx;
 
 /// Multipart form: `file` (the filled template, .xlsx, at most 50 MB / 100 000 rows, checked
 /// by content) and `kind` (`in_school` or `grade1`).

@@ -96,7 +96,7 @@ pub async fn delete(
     }
     let before = json!({ "status": student.status, "student_number": student.student_number });
     let deleted = student::delete_student(&*tx, student).await?;
-    let effects = crate::problems::leave_other_problems(&*tx, deleted.id, 0).await?;
+    let effects = crate::business::problems::leave_other_problems(&*tx, deleted.id, 0).await?;
     audit::append(
         &*tx,
         &caller.actor(),
