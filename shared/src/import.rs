@@ -576,7 +576,17 @@ enum Value {
     Number(Option<f64>),
 }
 
-fn read(col: &Column, cell: &Cell, text: &str) -> Result<Value, String> {
+/// The message for a code cell that names no entry: the field, the value and the allowed values
+/// (the long tables — 民族, 港澳台侨外, 政治面貌 — point to the 代码说明 sheet instead).
+fn not_in_table(t: &CodeTable, text: &str) -> String {
+    if t.entries.len() <= 12 {
+        format!("{}“{text}”不在代码表中，应为：{}", t.name, t.allowed())
+    } else {
+        format!("{}“{text}”不在代码表中（见“代码说明”表）", t.name)
+    }
+}
+
+fn read(col: &Column, cell: &Cell, text: &str, stage: Option<Stage>) -> Result<Value, String> {
     let empty = text.is_empty();
     Ok(match col.kind {
         ValueKind::Text => Value::Text(text.to_owned()),
@@ -615,8 +625,14 @@ fn read(col: &Column, cell: &Cell, text: &str) -> Result<Value, String> {
         ValueKind::Code(t) => Value::Text(if empty {
             String::new()
         } else {
-            parse_code(t, text)
-                .map_err(|_| format!("{}“{text}”不在代码表中（见“代码说明”表）", t.name))?
+            match (t.key, parse_code(t, text)) {
+                (_, Ok(c)) => c,
+                // 入学方式 其他 is 12 in compulsory education and 99 in senior high.
+                ("entry_mode", Err(())) => codes::entry_mode_of_label(text.trim(), stage)
+                    .map(str::to_owned)
+                    .ok_or_else(|| not_in_table(t, text))?,
+                (_, Err(())) => return Err(not_in_table(t, text)),
+            }
         }),
         ValueKind::Country => Value::Text(if empty {
             String::new()
@@ -641,6 +657,19 @@ pub fn parse_row(header: &HeaderMap, row: u32, cells: &[Cell]) -> ParsedRow {
     let mut member_bool_set = [None::<bool>; MEMBERS];
     let mut errors = Vec::new();
     let empty = Cell::Empty;
+    // The stage of the row's grade (for stage-dependent labels such as 入学方式 其他).
+    let stage = cols
+        .iter()
+        .zip(&header.positions)
+        .find(|(c, _)| c.kind == ValueKind::Grade)
+        .and_then(|(_, &pos)| cells.get(pos))
+        .map(|c| parse_grade(&c.text_ref()))
+        .and_then(|g| match g.as_bytes().first() {
+            Some(b'1') => Some(Stage::Primary),
+            Some(b'2') => Some(Stage::Junior),
+            Some(b'3') => Some(Stage::Senior),
+            _ => None,
+        });
     for (col, &pos) in cols.iter().zip(&header.positions) {
         let cell = cells.get(pos).unwrap_or(&empty);
         let text = cell.text_ref();
@@ -652,7 +681,7 @@ pub fn parse_row(header: &HeaderMap, row: u32, cells: &[Cell]) -> ParsedRow {
         let sub = col
             .member
             .and_then(|_| col.field.split_once("].").map(|(_, f)| f));
-        match read(col, cell, &text) {
+        match read(col, cell, &text, stage) {
             Err(message) => errors.push(ImportRowError {
                 row,
                 field: col.field.clone(),
@@ -1007,6 +1036,70 @@ mod tests {
         assert_eq!(
             parse_year_month(&Cell::Text("2022/9".into())),
             Some("2022-09".into())
+        );
+    }
+
+    #[test]
+    fn the_forms_labels_are_read() {
+        let h = header();
+        let pos = |f: &str| columns().iter().position(|c| c.field == f).unwrap();
+        let r = valid_record();
+        let mut cells = cells_of(&r);
+        // As a registrar copies them from the national form.
+        for (field, label) in [
+            ("political_status", "群众"),
+            ("health_status", "健康或良好"),
+            ("household_nature", "非农业户口"),
+            ("entry_mode", "就近入学"),
+            ("student_source", "正常入学"),
+            ("left_behind", "非留守儿童"),
+            ("inclusive_class", "非随班就读"),
+            ("disability_type", "无残疾"),
+            ("travel_mode", "步行"),
+            ("family_members[0].relation", "父亲"),
+        ] {
+            cells[pos(field)] = Cell::Text(label.into());
+        }
+        let p = parse_row(&h, 2, &cells);
+        assert_eq!(p.errors, vec![]);
+        assert_eq!(p.record, r);
+        // Short names and stage-dependent 其他.
+        cells[pos("political_status")] = Cell::Text("共青团员".into());
+        cells[pos("entry_mode")] = Cell::Text("其他".into());
+        let p = parse_row(&h, 2, &cells);
+        assert_eq!(p.errors, vec![]);
+        assert_eq!(
+            (
+                p.record.political_status.as_str(),
+                p.record.entry_mode.as_str()
+            ),
+            ("03", "12")
+        );
+        cells[pos("grade")] = Cell::Text("31".into());
+        assert_eq!(parse_row(&h, 2, &cells).record.entry_mode, "99");
+        // A label matching no code names the field, the row and the allowed values.
+        cells[pos("travel_mode")] = Cell::Text("骑马".into());
+        cells[pos("entry_mode")] = Cell::Text("派位".into());
+        let p = parse_row(&h, 5, &cells);
+        let got: Vec<_> = p
+            .errors
+            .iter()
+            .map(|e| (e.row, e.label.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    5,
+                    "入学方式",
+                    "入学方式“派位”不在代码表中，应为：11 就近入学、12 义务教育阶段其他、21 统一招生考试/普通入学、22 体育特招、23 艺术特招、99 高中阶段其他"
+                ),
+                (
+                    5,
+                    "上下学交通方式",
+                    "上下学交通方式“骑马”不在代码表中，应为：1 步行、2 自行车（含摩托车、电动自行车）、3 公共交通（含城市公交、农村客运、地铁）、4 家长自行接送、5 校车、9 其他"
+                ),
+            ]
         );
     }
 
