@@ -473,6 +473,29 @@ pub const MEMBER_ID_TYPE: CodeTable = CodeTable {
     aliases: &[],
 };
 
+/// 血型 (JY/T 1001 血型码: 0 未知血型 … 9 其他血型, as in the form's code lists replicated by
+/// school systems, e.g. a C# dictionary and an SQL `jcsjb` table found by the label 未定血型;
+/// repository `chengyz/platform` numbers the same ten labels 1–10, not followed here). The
+/// short names A型/B型/AB型/O型 are accepted on input.
+pub const BLOOD_TYPE: CodeTable = CodeTable {
+    key: "blood_type",
+    name: "血型",
+    source: "JY/T 1001 血型码",
+    entries: &[
+        ("0", "未知血型"),
+        ("1", "A血型"),
+        ("2", "B血型"),
+        ("3", "AB血型"),
+        ("4", "O血型"),
+        ("5", "RH阳性血型"),
+        ("6", "RH阴性血型"),
+        ("7", "HLA血型"),
+        ("8", "未定血型"),
+        ("9", "其他血型"),
+    ],
+    aliases: &[("A型", "1"), ("B型", "2"), ("AB型", "3"), ("O型", "4")],
+};
+
 /// Every table above (for the frontend's selects and the API).
 pub const TABLES: &[CodeTable] = &[
     GENDER,
@@ -491,6 +514,7 @@ pub const TABLES: &[CodeTable] = &[
     TRAVEL_MODE,
     RELATION,
     MEMBER_ID_TYPE,
+    BLOOD_TYPE,
 ];
 
 /// A table by key.
@@ -529,6 +553,30 @@ pub fn country(alpha3: &str) -> Option<Country> {
             alpha2,
             name,
         })
+}
+
+/// Names of 国籍/地区 other than GB/T 2659's that the national form's lists use (its filling
+/// instructions: "如：中国、美国、台湾、香港、澳门"; repository `chengyz/platform`: CHN 中国,
+/// HKG 香港, MAC 澳门, TWN 台湾), and former names still seen in old sheets.
+pub const COUNTRY_ALIASES: &[(&str, &str)] = &[
+    ("香港", "HKG"),
+    ("澳门", "MAC"),
+    ("台湾", "TWN"),
+    ("中国香港特别行政区", "HKG"),
+    ("中国澳门特别行政区", "MAC"),
+    ("中国台湾省", "TWN"),
+    ("前南马其顿", "MKD"),
+    ("马其顿", "MKD"),
+];
+
+/// A country by its Chinese name in GB/T 2659 or one of [`COUNTRY_ALIASES`].
+pub fn country_by_name(name: &str) -> Option<Country> {
+    countries().find(|c| c.name == name).or_else(|| {
+        COUNTRY_ALIASES
+            .iter()
+            .find(|(a, _)| *a == name)
+            .and_then(|(_, code)| country(code))
+    })
 }
 
 /// All countries and regions, by alpha-3 code.
@@ -673,6 +721,9 @@ mod tests {
                 ],
             ),
         ];
+        assert_eq!(BLOOD_TYPE.entries.len(), 10);
+        assert_eq!(BLOOD_TYPE.label("0"), Some("未知血型"));
+        assert_eq!(BLOOD_TYPE.code_of("AB型"), Some("3"));
         for (table, values) in expect {
             assert_eq!(&table.entries, values, "{}", table.key);
         }
@@ -746,7 +797,33 @@ mod tests {
         }
         assert!(country("USA").is_some());
         assert!(country("XXX").is_none());
-        assert!(countries().count() > 240);
+        assert_eq!(countries().count(), 249);
+        // GB/T 2659.1-2022 = ISO 3166-1 (source: PyPI pycountry 26.2.16, Debian iso-codes).
+        assert!(country("ANT").is_none(), "withdrawn 2010");
+        for (a3, numeric, a2) in [
+            ("SSD", 728, "SS"),
+            ("CUW", 531, "CW"),
+            ("SXM", 534, "SX"),
+            ("BES", 535, "BQ"),
+            ("BLM", 652, "BL"),
+            ("MAF", 663, "MF"),
+            ("SDN", 729, "SD"),
+        ] {
+            let c = country(a3).unwrap_or_else(|| panic!("{a3}"));
+            assert_eq!((c.numeric, c.alpha2), (numeric, a2), "{a3}");
+        }
+        assert_eq!(country("MKD").map(|c| c.name), Some("北马其顿"));
+        assert_eq!(country("SSD").map(|c| c.name), Some("南苏丹"));
+        for (name, a3) in [
+            ("香港", "HKG"),
+            ("澳门", "MAC"),
+            ("台湾", "TWN"),
+            ("中国", "CHN"),
+            ("美国", "USA"),
+        ] {
+            assert_eq!(country_by_name(name).map(|c| c.alpha3), Some(a3), "{name}");
+        }
+        assert!(country_by_name("火星").is_none());
         let v: Vec<_> = countries().map(|c| c.alpha3).collect();
         assert!(v.windows(2).all(|w| w[0] < w[1]));
     }

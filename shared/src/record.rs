@@ -115,6 +115,9 @@ pub struct StudentRecord {
     /// 健康状况 ([`codes::HEALTH_STATUS`])
     #[validate(custom(function = "v_health"))]
     pub health_status: String,
+    /// 血型 ([`codes::BLOOD_TYPE`], optional)
+    #[validate(custom(function = "v_blood_type"))]
+    pub blood_type: String,
     /// 身份证件有效期（起）
     pub id_valid_from: Option<NaiveDate>,
     /// 身份证件有效期（止）; empty with a start date = 长期
@@ -133,6 +136,9 @@ pub struct StudentRecord {
     /// 全国学籍号 (assigned by the system; empty before)
     #[validate(length(max = 19, message = "全国学籍号应为19位"))]
     pub student_number: String,
+    /// 学籍辅号: the province's own student number (for provincial systems), optional.
+    #[validate(custom(function = "v_provincial_number"))]
+    pub provincial_number: String,
     /// 班内学号
     #[validate(length(max = 20, message = "班内学号不能超过20位"))]
     pub number_in_class: String,
@@ -174,6 +180,10 @@ pub struct StudentRecord {
     /// 电子信箱
     #[validate(custom(function = "v_email"))]
     pub email: String,
+
+    /// 主页地址 (optional)
+    #[validate(custom(function = "v_homepage"))]
+    pub homepage: String,
 
     // ---- 扩展信息 ----
     /// 是否独生子女
@@ -271,6 +281,7 @@ pub const FIELDS: &[FieldSpec] = &[
         Some("political_status"),
     ),
     f("health_status", "健康状况", true, Some("health_status")),
+    f("blood_type", "血型", false, Some("blood_type")),
     f("id_valid_from", "身份证件有效期（起）", false, None),
     f("id_valid_until", "身份证件有效期（止）", false, None),
     f("household_place", "户口所在地", true, None),
@@ -282,6 +293,7 @@ pub const FIELDS: &[FieldSpec] = &[
     ),
     f("specialty", "特长", false, None),
     f("student_number", "全国学籍号", false, None),
+    f("provincial_number", "学籍辅号", false, None),
     f("number_in_class", "班内学号", false, None),
     f("grade", "年级", true, None),
     f("class_name", "班级", true, None),
@@ -295,6 +307,7 @@ pub const FIELDS: &[FieldSpec] = &[
     f("phone", "联系电话", true, None),
     f("postcode", "邮政编码", true, None),
     f("email", "电子信箱", false, None),
+    f("homepage", "主页地址", false, None),
     f("only_child", "是否独生子女", true, None),
     f("preschool", "是否受过学前教育", true, None),
     f("left_behind", "是否留守儿童", true, Some("left_behind")),
@@ -452,6 +465,37 @@ code_validator!(v_inclusive, codes::INCLUSIVE_CLASS, false);
 code_validator!(v_disability, codes::DISABILITY_TYPE, true);
 code_validator!(v_travel, codes::TRAVEL_MODE, true);
 code_validator!(v_relation, codes::RELATION, true);
+code_validator!(v_blood_type, codes::BLOOD_TYPE, false);
+
+fn v_provincial_number(v: &str) -> Result<(), ValidationError> {
+    if v.chars().count() > 30 {
+        return Err(err("length", "学籍辅号不能超过30位"));
+    }
+    if v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        Ok(())
+    } else {
+        Err(err("chars", "学籍辅号只能包含字母、数字和“-”"))
+    }
+}
+
+fn v_homepage(v: &str) -> Result<(), ValidationError> {
+    if v.is_empty() {
+        return Ok(());
+    }
+    if v.chars().count() > 200 {
+        return Err(err("length", "主页地址不能超过200个字符"));
+    }
+    let rest = v
+        .strip_prefix("http://")
+        .or_else(|| v.strip_prefix("https://"))
+        .unwrap_or(v);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.contains('.') && !v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Ok(())
+    } else {
+        Err(err("url", "主页地址应为网址，如 https://example.com"))
+    }
+}
 
 fn check_person_name(v: &str, what: &'static str) -> Result<(), ValidationError> {
     let n = v.trim().chars().count();
@@ -1469,6 +1513,32 @@ pub(crate) mod tests {
         }
         let travel = FIELDS.iter().find(|f| f.field == "travel_mode").unwrap();
         assert_eq!(travel.label, "上下学交通方式");
+    }
+
+    #[test]
+    fn fields_added_from_the_national_form() {
+        let mut r = valid_record();
+        r.blood_type = "3".into();
+        r.provincial_number = "33010620160305001".into();
+        r.homepage = "https://example.com/~ayi".into();
+        assert_eq!(r.validate_all(&rules()), vec![]);
+        r.blood_type = "11".into();
+        r.provincial_number = "学籍1".into();
+        r.homepage = "not a url".into();
+        let e = r.validate_all(&rules());
+        assert_eq!(
+            fields(&e),
+            vec!["blood_type", "provincial_number", "homepage"]
+        );
+        assert_eq!(e[0].message, "血型代码“11”无效");
+        for (field, label) in [
+            ("blood_type", "血型"),
+            ("provincial_number", "学籍辅号"),
+            ("homepage", "主页地址"),
+        ] {
+            let f = FIELDS.iter().find(|f| f.field == field).unwrap();
+            assert_eq!((f.label, f.required), (label, false));
+        }
     }
 
     #[test]
