@@ -263,13 +263,13 @@ pub const POLITICAL_STATUS: CodeTable = CodeTable {
 /// Code of 残疾 in [`HEALTH_STATUS`].
 pub const HEALTH_DISABLED: &str = "50";
 
-/// 健康状况: the form's five values with the filling instructions' codes 10–50 (the first
-/// digit of GB/T 2261.3's classes; repository `chengyz/platform`: 10 健康或良好, 20 一般或较弱,
-/// 30 有慢性病, 40 有生理缺陷, 50 残疾).
+/// 健康状况: the form's five values with the filling instructions' codes 10–50 (repository
+/// `chengyz/platform`: 10 健康或良好, 20 一般或较弱, 30 有慢性病, 40 有生理缺陷, 50 残疾). These are
+/// not GB/T 2261.3's one-digit codes (1/2/3/6), which the table used before.
 pub const HEALTH_STATUS: CodeTable = CodeTable {
     key: "health_status",
     name: "健康状况",
-    source: "学生基本信息表 指标解释及填报说明; GB/T 2261.3-2003 classes",
+    source: "学生基本信息表 指标解释及填报说明 (10–50)",
     entries: &[
         ("10", "健康或良好"),
         ("20", "一般或较弱"),
