@@ -53,8 +53,12 @@
 //! - **Support fields** are consistent: disability ⇒ 健康状况 残疾 (and often 随班就读); migrant
 //!   children are never left-behind; 校车 ⇒ a distance above zero; 一补 only for poor boarders
 //!   in compulsory education.
-//! - 邮政编码 is left empty (optional): there is no county → postcode table, and a made-up code
-//!   would be wrong.
+//! - 邮政编码 (required on the form) is the postcode of the province's capital
+//!   ([`capital_postcode`]): right to the province, not to the county — there is no county →
+//!   postcode table here.
+//! - Codes are only those the national form allows: 入学方式 11/12 in compulsory education and
+//!   21/22/23/99 in senior high, 政治面貌 13 群众 for pupils (03 共青团员 from junior high on),
+//!   健康状况 10–50, 户口性质 1/2.
 //!
 //! # Speed
 //! Region pools, full names and weighted tables are built once in [`Synth::new`]; a record
@@ -467,6 +471,45 @@ const SPECIALTIES: &[&str] = &[
 // ---------------------------------------------------------------------------------------------
 
 /// A county the generator uses, with what addresses need.
+/// The postcode of a province's capital (省会/首府, e.g. 310000 杭州), by the province of a
+/// GB/T 2260 code: synthetic records get their school province's capital's code.
+fn capital_postcode(code: u32) -> &'static str {
+    match code / 10_000 {
+        11 => "100000",
+        12 => "300000",
+        13 => "050000",
+        14 => "030000",
+        15 => "010000",
+        21 => "110000",
+        22 => "130000",
+        23 => "150000",
+        31 => "200000",
+        32 => "210000",
+        33 => "310000",
+        34 => "230000",
+        35 => "350000",
+        36 => "330000",
+        37 => "250000",
+        41 => "450000",
+        42 => "430000",
+        43 => "410000",
+        44 => "510000",
+        45 => "530000",
+        46 => "570000",
+        50 => "400000",
+        51 => "610000",
+        52 => "550000",
+        53 => "650000",
+        54 => "850000",
+        61 => "710000",
+        62 => "730000",
+        63 => "810000",
+        64 => "750000",
+        65 => "830000",
+        _ => "100000",
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Place {
     code: u32,
@@ -1162,6 +1205,7 @@ impl Synth {
             _ => self.place(home).city_full.clone(),
         };
         r.current_address = self.address(self.school, school_rural);
+        r.postcode = capital_postcode(self.place(self.school).code).into();
         r.postal_address = r.current_address.clone();
         r.home_address = if origin == Origin::Local || origin == Origin::SameCity {
             r.current_address.clone()
@@ -1179,12 +1223,12 @@ impl Synth {
         let entry = (plan.stage_cohort, 9).min((self.spec.today.year(), self.spec.today.month()));
         r.entry_year_month = format!("{:04}-{:02}", entry.0, entry.1);
         r.entry_mode = match stage {
-            Stage::Primary => pick_code(&mut self.rng, &[("1", 850), ("2", 120), ("9", 30)]),
-            Stage::Junior => pick_code(
+            Stage::Primary => pick_code(&mut self.rng, &[("11", 970), ("12", 30)]),
+            Stage::Junior => pick_code(&mut self.rng, &[("11", 950), ("12", 50)]),
+            Stage::Senior => pick_code(
                 &mut self.rng,
-                &[("1", 600), ("2", 200), ("3", 150), ("9", 50)],
+                &[("21", 950), ("22", 20), ("23", 20), ("99", 10)],
             ),
-            Stage::Senior => pick_code(&mut self.rng, &[("4", 950), ("5", 20), ("9", 30)]),
         }
         .into();
         let boarding_permille = match (stage, school_rural) {
@@ -1196,17 +1240,13 @@ impl Synth {
         };
         let boarder = self.rng.permille(boarding_permille);
         r.study_mode = if boarder { "2" } else { "1" }.into();
-        r.student_source = pick_code(&mut self.rng, &[("1", 980), ("2", 10), ("3", 10)]).into();
+        r.student_source = pick_code(&mut self.rng, &[("1", 980), ("2", 10), ("9", 10)]).into();
+        // Pupils are 13 群众 (the form has no 少先队员); 共青团员 from junior high on.
         r.political_status = match (stage, year) {
-            (Stage::Primary, 1) => pick_code(&mut self.rng, &[("13", 500), ("14", 500)]),
-            (Stage::Primary, _) => pick_code(&mut self.rng, &[("14", 970), ("13", 30)]),
-            (Stage::Junior, 1) => pick_code(&mut self.rng, &[("14", 850), ("03", 50), ("13", 100)]),
-            (Stage::Junior, 2) => {
-                pick_code(&mut self.rng, &[("14", 650), ("03", 200), ("13", 150)])
-            }
-            (Stage::Junior, _) => {
-                pick_code(&mut self.rng, &[("03", 400), ("14", 200), ("13", 400)])
-            }
+            (Stage::Primary, _) => "13",
+            (Stage::Junior, 1) => pick_code(&mut self.rng, &[("03", 50), ("13", 950)]),
+            (Stage::Junior, 2) => pick_code(&mut self.rng, &[("03", 200), ("13", 800)]),
+            (Stage::Junior, _) => pick_code(&mut self.rng, &[("03", 450), ("13", 550)]),
             (Stage::Senior, _) => pick_code(&mut self.rng, &[("03", 700), ("13", 300)]),
         }
         .into();
@@ -1215,7 +1255,10 @@ impl Synth {
         }
 
         // ---- health and support ----
-        let health = pick_code(&mut self.rng, &[("1", 970), ("2", 15), ("3", 10), ("6", 5)]);
+        let health = pick_code(
+            &mut self.rng,
+            &[("10", 968), ("20", 15), ("30", 10), ("40", 2), ("50", 5)],
+        );
         r.health_status = health.into();
         if health == codes::HEALTH_DISABLED {
             let d = pick_code(
@@ -1228,7 +1271,7 @@ impl Synth {
                     ("5", 25),
                     ("6", 5),
                     ("7", 5),
-                    ("9", 5),
+                    ("8", 5),
                 ],
             );
             r.disability_type = d.into();
@@ -1249,8 +1292,8 @@ impl Synth {
         }
         r.household_nature = match identity {
             Identity::Hmt(_) => "2",
-            _ if rural_home => pick_code(&mut self.rng, &[("1", 550), ("3", 400), ("2", 50)]),
-            _ => pick_code(&mut self.rng, &[("3", 600), ("2", 350), ("1", 50)]),
+            _ if rural_home => pick_code(&mut self.rng, &[("1", 850), ("2", 150)]),
+            _ => pick_code(&mut self.rng, &[("2", 850), ("1", 150)]),
         }
         .into();
         r.migrant_child = match origin {
@@ -1471,7 +1514,12 @@ impl Synth {
             // A grandparent or another relative looks after an orphan.
             let male = self.rng.permille(500);
             let mut g = self.person(style, male, &father_surname, "");
-            g.relation = if self.rng.permille(700) { "3" } else { "5" }.into();
+            if self.rng.permille(700) {
+                g.relation = "3".into();
+            } else {
+                g.relation = codes::RELATION_OTHER.into();
+                g.relation_note = (*self.rng.pick(&["叔叔", "姑姑", "舅舅", "姨妈"])).into();
+            }
             g.is_guardian = true;
             g.phone = self.mobile();
             g.address = address;
@@ -1640,12 +1688,14 @@ pub fn csv_row(r: &StudentRecord, out: &mut String) {
         V::S(&r.hmt_overseas),
         V::S(&r.political_status),
         V::S(&r.health_status),
+        V::S(&r.blood_type),
         V::D(r.id_valid_from),
         V::D(r.id_valid_until),
         V::S(&r.household_place),
         V::S(&r.household_nature),
         V::S(&r.specialty),
         V::S(&r.student_number),
+        V::S(&r.provincial_number),
         V::S(&r.number_in_class),
         V::S(&r.grade),
         V::S(&r.class_name),
@@ -1659,6 +1709,7 @@ pub fn csv_row(r: &StudentRecord, out: &mut String) {
         V::S(&r.phone),
         V::S(&r.postcode),
         V::S(&r.email),
+        V::S(&r.homepage),
         V::B(r.only_child),
         V::B(r.preschool),
         V::S(&r.left_behind),

@@ -473,4 +473,22 @@ mod tests {
             }
         }
     }
+
+    /// Valid IDs issued in counties that existed only in the 1980s / early 1990s are accepted.
+    #[test]
+    fn ids_of_abolished_counties_of_the_1980s_are_accepted() {
+        let today = NaiveDate::from_ymd_opt(2025, 9, 15).unwrap();
+        for (region, year) in [
+            (452802, 1985),
+            (442102, 1987),
+            (370981, 1985),
+            (379027, 1994),
+            (412131, 1981),
+        ] {
+            let birth = NaiveDate::from_ymd_opt(year, 6, 1).unwrap();
+            let id = compose(region, birth, 123, today).unwrap();
+            let parsed = CitizenId::parse(id.as_str(), today).unwrap();
+            assert_eq!(parsed.birth_date(), birth, "{region}");
+        }
+    }
 }

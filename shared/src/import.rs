@@ -55,6 +55,11 @@ pub enum ValueKind {
     Country,
     /// National grade code (年级).
     Grade,
+    /// 身份证件有效期 as one cell (`20200101-20301231`, `20200101-长期`): the national layout.
+    IdValidity,
+    /// A column of the national template that xueji does not keep (学籍接续标识, 学校标识码):
+    /// read and ignored, written empty.
+    Ignore,
 }
 
 /// One column of the template.
@@ -102,9 +107,200 @@ impl Column {
     pub fn is_text_like(&self) -> bool {
         matches!(
             self.kind,
-            ValueKind::Text | ValueKind::Code(_) | ValueKind::Grade
+            ValueKind::Text
+                | ValueKind::Code(_)
+                | ValueKind::Grade
+                | ValueKind::IdValidity
+                | ValueKind::Ignore
         )
     }
+}
+
+/// Which template a sheet follows: xueji's own (one column per field of [`FIELDS`], codes), or
+/// the national student-status system's import template (学生信息模板: its column names and
+/// order, e.g. 学籍接续标识, 学校标识码, 姓名, …, 成员2职务; cells with the form's labels or codes).
+/// Bulk registration recognises either by its header row ([`match_header`]); exports can be
+/// written in either ([`record_cells_in`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    #[default]
+    Xueji,
+    National,
+}
+
+impl Layout {
+    pub const ALL: [Layout; 2] = [Layout::Xueji, Layout::National];
+
+    /// Chinese name, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Layout::Xueji => "本系统的导入模板",
+            Layout::National => "全国学籍系统的导入模板",
+        }
+    }
+
+    /// From a query parameter: `xueji` / `national`.
+    pub fn parse(s: &str) -> Option<Layout> {
+        match s {
+            "xueji" => Some(Layout::Xueji),
+            "national" => Some(Layout::National),
+            _ => None,
+        }
+    }
+}
+
+/// The national import template's columns, in order, with the record field each one fills
+/// (`""` = not kept, `id_valid` = both validity dates). Source: the national system's
+/// 学生信息模板 as replicated by school systems that read and write it (a PHP importer found
+/// in the code index reads exactly these 71 columns A–BS; another's export writes the same
+/// headers after its own 编号/区县/就读学校), and the list of its first columns.
+pub const NATIONAL_COLUMNS: &[(&str, &str)] = &[
+    ("学籍接续标识", ""),
+    ("学校标识码", ""),
+    ("姓名", "name"),
+    ("性别", "gender"),
+    ("出生日期", "birth_date"),
+    ("身份证件类型", "id_type"),
+    ("身份证件号", "id_number"),
+    ("出生地行政区划代码", "birthplace"),
+    ("民族", "ethnic_group"),
+    ("国籍/地区", "nationality"),
+    ("港澳台侨外", "hmt_overseas"),
+    ("户口性质", "household_nature"),
+    ("户口所在地行政区划", "household_place"),
+    ("现住址", "current_address"),
+    ("是否独生子女", "only_child"),
+    ("是否留守儿童", "left_behind"),
+    ("是否进城务工人员随迁子女", "migrant_child"),
+    ("是否孤儿", "orphan"),
+    ("籍贯", "native_place"),
+    ("健康状况", "health_status"),
+    ("政治面貌", "political_status"),
+    ("年级", "grade"),
+    ("班级号", "class_name"),
+    ("入学年月", "entry_year_month"),
+    ("入学方式", "entry_mode"),
+    ("就读方式", "study_mode"),
+    ("通信地址", "postal_address"),
+    ("家庭地址", "home_address"),
+    ("联系电话", "phone"),
+    ("邮政编码", "postcode"),
+    ("是否受过学前教育", "preschool"),
+    ("残疾人类型", "disability_type"),
+    ("是否由政府购买学位", "government_place"),
+    ("是否需要申请资助", "needs_aid"),
+    ("是否享受一补", "receives_subsidy"),
+    ("是否烈士或优抚子女", "martyr_child"),
+    ("上下学距离", "distance_km"),
+    ("上下学交通方式", "travel_mode"),
+    ("是否乘坐校车", "needs_school_bus"),
+    ("曾用名", "former_name"),
+    ("身份证件有效期", "id_valid"),
+    ("特长", "specialty"),
+    ("学籍辅号", "provincial_number"),
+    ("班内学号", "number_in_class"),
+    ("学生来源", "student_source"),
+    ("电子信箱", "email"),
+    ("主页地址", "homepage"),
+];
+
+/// The national template's columns of each family member (`成员1姓名`, …), in order.
+pub const NATIONAL_MEMBER_COLUMNS: &[(&str, &str)] = &[
+    ("姓名", "name"),
+    ("关系", "relation"),
+    ("关系说明", "relation_note"),
+    ("现住址", "address"),
+    ("户口所在地行政区划", "household_place"),
+    ("联系电话", "phone"),
+    ("是否监护人", "is_guardian"),
+    ("身份证件类型", "id_type"),
+    ("身份证件号", "id_number"),
+    ("民族", "ethnic_group"),
+    ("工作单位", "employer"),
+    ("职务", "post"),
+];
+
+/// Fields the national template lacks: xueji writes them after its columns (so an export in the
+/// national layout loses nothing) and reads them when present.
+const NATIONAL_EXTRAS: &[&str] = &[
+    "name_pinyin",
+    "inclusive_class",
+    "blood_type",
+    "student_number",
+    "remarks",
+];
+
+/// National columns a sheet may leave out (older versions of the template lack them; the
+/// ignored ones carry nothing xueji keeps).
+const NATIONAL_OPTIONAL: &[&str] = &["学籍接续标识", "学校标识码", "学籍辅号", "主页地址"];
+
+fn spec_of(field: &str) -> Option<&'static crate::record::FieldSpec> {
+    FIELDS.iter().find(|f| f.field == field)
+}
+
+/// The columns of a layout, in order.
+pub fn columns_of(layout: Layout) -> &'static [Column] {
+    match layout {
+        Layout::Xueji => columns(),
+        Layout::National => national_columns(),
+    }
+}
+
+fn national_columns() -> &'static [Column] {
+    static COLUMNS: OnceLock<Vec<Column>> = OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        let mut out = Vec::new();
+        for &(label, field) in NATIONAL_COLUMNS {
+            let (kind, required) = match field {
+                "" => (ValueKind::Ignore, false),
+                "id_valid" => (ValueKind::IdValidity, false),
+                f => {
+                    let spec = spec_of(f);
+                    (
+                        kind_of(f, spec.and_then(|s| s.table)),
+                        spec.is_some_and(|s| s.required),
+                    )
+                }
+            };
+            let hint = match kind {
+                ValueKind::Ignore => "全国学籍系统的列，本系统不保存".to_owned(),
+                ValueKind::IdValidity => {
+                    "选填。起止日期，如 20200101-20301231，长期有效填 20200101-长期".to_owned()
+                }
+                _ => hint_of(field, kind, required),
+            };
+            out.push(Column {
+                field: field.to_owned(),
+                label: label.to_owned(),
+                required,
+                kind,
+                hint,
+                member: None,
+            });
+        }
+        for i in 0..MEMBERS {
+            for &(label, field) in NATIONAL_MEMBER_COLUMNS {
+                let spec = MEMBER_FIELDS.iter().find(|f| f.field == field);
+                let kind = kind_of(field, spec.and_then(|s| s.table));
+                let required = i == 0 && spec.is_some_and(|s| s.required);
+                out.push(Column {
+                    field: format!("family_members[{i}].{field}"),
+                    label: format!("成员{}{label}", i + 1),
+                    required,
+                    kind,
+                    hint: hint_of(field, kind, required),
+                    member: Some(i),
+                });
+            }
+        }
+        for f in NATIONAL_EXTRAS {
+            if let Some(c) = columns().iter().find(|c| c.field == *f) {
+                out.push(c.clone());
+            }
+        }
+        out
+    })
 }
 
 fn grade_choices() -> Vec<String> {
@@ -166,6 +362,8 @@ fn hint_of(field: &str, kind: ValueKind, required: bool) -> String {
         ValueKind::Code(t) => format!("从下拉列表选择，或填{}代码（见“代码说明”表）", t.name),
         ValueKind::Country => "GB/T 2659 三字母代码，如 CHN（见“代码说明”表）".to_owned(),
         ValueKind::Grade => "年级代码，如 14 表示小学四年级".to_owned(),
+        ValueKind::IdValidity => "起止日期，如 20200101-20301231".to_owned(),
+        ValueKind::Ignore => "本系统不保存".to_owned(),
         ValueKind::Text => match field {
             "id_number" => "证件类型为“其他”时可不填；居民身份证为18位".to_owned(),
             "birthplace" => "12位行政区划代码（县6位+乡镇3位+村3位）".to_owned(),
@@ -251,8 +449,21 @@ pub fn normalise_header(h: &str) -> String {
 /// Where each template column is in the uploaded sheet (index of the sheet column).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderMap {
-    /// For each of [`columns()`], the sheet column holding it.
+    /// The layout the header row follows.
+    pub layout: Layout,
+    /// For each of [`columns_of`]`(layout)`, the sheet column holding it ([`ABSENT`] for an
+    /// optional column the sheet leaves out).
     pub positions: Vec<usize>,
+}
+
+/// Position of a column the sheet does not have.
+pub const ABSENT: usize = usize::MAX;
+
+impl HeaderMap {
+    /// The columns this header maps.
+    pub fn columns(&self) -> &'static [Column] {
+        columns_of(self.layout)
+    }
 }
 
 fn list(labels: &[String]) -> String {
@@ -264,15 +475,70 @@ fn list(labels: &[String]) -> String {
     }
 }
 
-/// Matches the first row of an uploaded sheet against the template. `Err` is the Chinese
-/// reason the file is not the template.
+/// Matches the first row of an uploaded sheet against the templates: xueji's, or the national
+/// system's (recognised by its column names). `Err` is the Chinese reason the file is neither,
+/// naming the columns missing from the closer one.
 pub fn match_header(cells: &[String]) -> Result<HeaderMap, String> {
-    const NOT: &str = "不是本系统的导入模板：";
     if cells.iter().all(|c| c.trim().is_empty()) {
-        return Err(format!(
-            "{NOT}第1行应为列名（请下载导入模板后在模板中填写）"
-        ));
+        return Err(
+            "不是本系统的导入模板：第1行应为列名（请下载导入模板后在模板中填写）".to_owned(),
+        );
     }
+    let headers: Vec<String> = cells.iter().map(|c| normalise_header(c)).collect();
+    let has = |label: &str| headers.iter().any(|h| h == label);
+    let mine = columns().iter().filter(|c| has(&c.label)).count();
+    let national = national_columns().iter().filter(|c| has(&c.label)).count();
+    // 学籍接续标识 / 出生地行政区划代码 / 班级号 exist only in the national template.
+    let national_only = ["学籍接续标识", "出生地行政区划代码", "班级号"]
+        .iter()
+        .any(|l| has(l));
+    if national_only && national > mine / 2 {
+        match_national(&headers, cells)
+    } else {
+        match_xueji(cells)
+    }
+}
+
+fn match_national(headers: &[String], cells: &[String]) -> Result<HeaderMap, String> {
+    const NOT: &str = "不是全国学籍系统的导入模板：";
+    let cols = national_columns();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut twice = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(c) = cols.iter().find(|c| c.label == *h) {
+            if seen.insert(c.label.as_str(), i).is_some() {
+                twice.push(c.label.clone());
+            }
+        }
+    }
+    let missing: Vec<String> = cols
+        .iter()
+        .filter(|c| !seen.contains_key(c.label.as_str()))
+        .filter(|c| {
+            !NATIONAL_OPTIONAL.contains(&c.label.as_str())
+                && !NATIONAL_EXTRAS.contains(&c.field.as_str())
+        })
+        .map(|c| c.label.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("{NOT}缺少列{}", list(&missing)));
+    }
+    if !twice.is_empty() {
+        return Err(format!("{NOT}列{}出现了多次", list(&twice)));
+    }
+    // Other columns (a provincial export's 编号, 区县, 就读学校, …) are ignored.
+    let _ = cells;
+    Ok(HeaderMap {
+        layout: Layout::National,
+        positions: cols
+            .iter()
+            .map(|c| seen.get(c.label.as_str()).copied().unwrap_or(ABSENT))
+            .collect(),
+    })
+}
+
+fn match_xueji(cells: &[String]) -> Result<HeaderMap, String> {
+    const NOT: &str = "不是本系统的导入模板：";
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut unknown = Vec::new();
     let mut twice = Vec::new();
@@ -303,6 +569,7 @@ pub fn match_header(cells: &[String]) -> Result<HeaderMap, String> {
         return Err(format!("{NOT}列{}出现了多次", list(&twice)));
     }
     Ok(HeaderMap {
+        layout: Layout::Xueji,
         positions: cols.iter().map(|c| seen[&c.label]).collect(),
     })
 }
@@ -401,6 +668,11 @@ fn parse_year_month(cell: &Cell) -> Option<String> {
     }
     let s = cell.text();
     let s = s.trim();
+    // The national template's YYYYMM (`202209`).
+    if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let ym = format!("{}-{}", &s[..4], &s[4..]);
+        return crate::record::parse_year_month(&ym).map(|_| ym);
+    }
     if crate::record::parse_year_month(s).is_some() {
         return Some(s.to_owned());
     }
@@ -459,8 +731,7 @@ fn parse_country(s: &str) -> Result<String, ()> {
             return Ok(code);
         }
     }
-    codes::countries()
-        .find(|c| c.name == s)
+    codes::country_by_name(s)
         .map(|c| c.alpha3.to_owned())
         .ok_or(())
 }
@@ -519,6 +790,9 @@ fn set_text(record: &mut StudentRecord, field: &str, v: String) {
         "disability_type" => &mut r.disability_type,
         "travel_mode" => &mut r.travel_mode,
         "remarks" => &mut r.remarks,
+        "blood_type" => &mut r.blood_type,
+        "provincial_number" => &mut r.provincial_number,
+        "homepage" => &mut r.homepage,
         _ => return,
     };
     *slot = v;
@@ -574,9 +848,48 @@ enum Value {
     Date(Option<NaiveDate>),
     Bool(Option<bool>),
     Number(Option<f64>),
+    Validity(Option<NaiveDate>, Option<NaiveDate>),
+    Skip,
 }
 
-fn read(col: &Column, cell: &Cell, text: &str) -> Result<Value, String> {
+/// 身份证件有效期 in one cell: `from-until`, `from至until`, `from~until`; an until of 长期 or
+/// nothing = no end date.
+fn parse_validity(s: &str) -> Option<(NaiveDate, Option<NaiveDate>)> {
+    let s = s.trim();
+    let (a, b) = s
+        .split_once('至')
+        .or_else(|| s.split_once('~'))
+        .or_else(|| s.split_once('～'))
+        .or_else(|| {
+            // `20200101-20301231` or `2020-01-01-2030-12-31`: the separator is the dash after
+            // the first date.
+            let i = if s.as_bytes().get(8) == Some(&b'-') {
+                8
+            } else {
+                10
+            };
+            (s.len() > i && s.as_bytes().get(i) == Some(&b'-')).then(|| (&s[..i], &s[i + 1..]))
+        })
+        .unwrap_or((s, ""));
+    let from = parse_date(a)?;
+    let b = b.trim();
+    if b.is_empty() || b == "长期" {
+        return Some((from, None));
+    }
+    Some((from, Some(parse_date(b)?)))
+}
+
+/// The message for a code cell that names no entry: the field, the value and the allowed values
+/// (the long tables — 民族, 港澳台侨外, 政治面貌 — point to the 代码说明 sheet instead).
+fn not_in_table(t: &CodeTable, text: &str) -> String {
+    if t.entries.len() <= 12 {
+        format!("{}“{text}”不在代码表中，应为：{}", t.name, t.allowed())
+    } else {
+        format!("{}“{text}”不在代码表中（见“代码说明”表）", t.name)
+    }
+}
+
+fn read(col: &Column, cell: &Cell, text: &str, stage: Option<Stage>) -> Result<Value, String> {
     let empty = text.is_empty();
     Ok(match col.kind {
         ValueKind::Text => Value::Text(text.to_owned()),
@@ -615,8 +928,14 @@ fn read(col: &Column, cell: &Cell, text: &str) -> Result<Value, String> {
         ValueKind::Code(t) => Value::Text(if empty {
             String::new()
         } else {
-            parse_code(t, text)
-                .map_err(|_| format!("{}“{text}”不在代码表中（见“代码说明”表）", t.name))?
+            match (t.key, parse_code(t, text)) {
+                (_, Ok(c)) => c,
+                // 入学方式 其他 is 12 in compulsory education and 99 in senior high.
+                ("entry_mode", Err(())) => codes::entry_mode_of_label(text.trim(), stage)
+                    .map(str::to_owned)
+                    .ok_or_else(|| not_in_table(t, text))?,
+                (_, Err(())) => return Err(not_in_table(t, text)),
+            }
         }),
         ValueKind::Country => Value::Text(if empty {
             String::new()
@@ -629,18 +948,42 @@ fn read(col: &Column, cell: &Cell, text: &str) -> Result<Value, String> {
         } else {
             parse_grade(text)
         }),
+        ValueKind::IdValidity if empty => Value::Validity(None, None),
+        ValueKind::IdValidity => match parse_validity(text) {
+            Some((from, until)) => Value::Validity(Some(from), until),
+            None => {
+                return Err(format!(
+                    "{}“{text}”无法识别，格式应为起止日期，如 20200101-20301231 或 20200101-长期",
+                    col.label
+                ))
+            }
+        },
+        ValueKind::Ignore => Value::Skip,
     })
 }
 
 /// Reads one data row (cells in sheet order) into a record. `row` is the spreadsheet row number.
 pub fn parse_row(header: &HeaderMap, row: u32, cells: &[Cell]) -> ParsedRow {
-    let cols = columns();
+    let cols = header.columns();
     let mut record = StudentRecord::default();
     let mut members: Vec<FamilyMember> = vec![FamilyMember::default(); MEMBERS];
     let mut present = [false; MEMBERS];
     let mut member_bool_set = [None::<bool>; MEMBERS];
     let mut errors = Vec::new();
     let empty = Cell::Empty;
+    // The stage of the row's grade (for stage-dependent labels such as 入学方式 其他).
+    let stage = cols
+        .iter()
+        .zip(&header.positions)
+        .find(|(c, _)| c.kind == ValueKind::Grade)
+        .and_then(|(_, &pos)| cells.get(pos))
+        .map(|c| parse_grade(&c.text_ref()))
+        .and_then(|g| match g.as_bytes().first() {
+            Some(b'1') => Some(Stage::Primary),
+            Some(b'2') => Some(Stage::Junior),
+            Some(b'3') => Some(Stage::Senior),
+            _ => None,
+        });
     for (col, &pos) in cols.iter().zip(&header.positions) {
         let cell = cells.get(pos).unwrap_or(&empty);
         let text = cell.text_ref();
@@ -652,7 +995,7 @@ pub fn parse_row(header: &HeaderMap, row: u32, cells: &[Cell]) -> ParsedRow {
         let sub = col
             .member
             .and_then(|_| col.field.split_once("].").map(|(_, f)| f));
-        match read(col, cell, &text) {
+        match read(col, cell, &text, stage) {
             Err(message) => errors.push(ImportRowError {
                 row,
                 field: col.field.clone(),
@@ -666,6 +1009,10 @@ pub fn parse_row(header: &HeaderMap, row: u32, cells: &[Cell]) -> ParsedRow {
                 (None, _, Value::Text(s)) => set_text(&mut record, &col.field, s),
                 (None, _, Value::Date(d)) => set_date(&mut record, &col.field, d),
                 (None, _, Value::Number(n)) => record.distance_km = n,
+                (None, _, Value::Validity(from, until)) => {
+                    record.id_valid_from = from;
+                    record.id_valid_until = until;
+                }
                 (None, _, Value::Bool(Some(b))) => set_bool(&mut record, &col.field, b),
                 (None, _, Value::Bool(None)) if col.required => {
                     errors.push(ImportRowError {
@@ -731,16 +1078,20 @@ fn row_error(
     cells: &[Cell],
     e: FieldError,
 ) -> ImportRowError {
-    let value = columns()
-        .iter()
-        .position(|c| c.field == e.field)
+    let cols = header.columns();
+    let at = cols.iter().position(|c| c.field == e.field);
+    let value = at
         .and_then(|i| header.positions.get(i))
         .and_then(|&pos| cells.get(pos))
         .map(Cell::text)
         .unwrap_or_default();
     ImportRowError {
         row: parsed.row,
-        label: label_of(&e.field),
+        // The sheet's own column name (班级号 in the national layout).
+        label: at
+            .and_then(|i| cols.get(i))
+            .map(|c| c.label.clone())
+            .unwrap_or_else(|| label_of(&e.field)),
         field: e.field,
         message: e.message,
         value,
@@ -863,6 +1214,80 @@ pub fn record_cells(r: &StudentRecord) -> Vec<String> {
         .collect()
 }
 
+/// The cells of a record in the columns of `layout`. Xueji's layout: as [`record_cells`] (codes).
+/// The national layout: the form's labels for codes (政治面貌 in its short names), GB/T 2659
+/// names for 国籍/地区, 是/否, dates `YYYYMMDD`, 入学年月 `YYYYMM`, 身份证件有效期
+/// `YYYYMMDD-YYYYMMDD` (`YYYYMMDD-长期` without an end), region codes as codes.
+pub fn record_cells_in(layout: Layout, r: &StudentRecord) -> Vec<String> {
+    if layout == Layout::Xueji {
+        return record_cells(r);
+    }
+    let json = serde_json::to_value(r).unwrap_or_default();
+    let ymd = |d: Option<NaiveDate>| d.map(|d| d.format("%Y%m%d").to_string());
+    columns_of(layout)
+        .iter()
+        .map(|c| {
+            let v = match c.field.split_once("].") {
+                Some((head, f)) => {
+                    let i: usize = head
+                        .trim_start_matches("family_members[")
+                        .parse()
+                        .unwrap_or(usize::MAX);
+                    match json["family_members"].get(i) {
+                        Some(m) => m[f].clone(),
+                        None => serde_json::Value::Null,
+                    }
+                }
+                None if c.kind == ValueKind::IdValidity || c.kind == ValueKind::Ignore => {
+                    serde_json::Value::Null
+                }
+                None => json[c.field.as_str()].clone(),
+            };
+            let text = match v {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::Bool(b) => if b { "是" } else { "否" }.to_owned(),
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            match c.kind {
+                ValueKind::Ignore => String::new(),
+                ValueKind::IdValidity => match (ymd(r.id_valid_from), ymd(r.id_valid_until)) {
+                    (Some(a), Some(b)) => format!("{a}-{b}"),
+                    (Some(a), None) => format!("{a}-长期"),
+                    _ => String::new(),
+                },
+                _ if text.is_empty() => text,
+                ValueKind::Code(t) if t.key == "political_status" => t
+                    .aliases
+                    .iter()
+                    .find(|(_, code)| *code == text)
+                    .map(|(a, _)| (*a).to_owned())
+                    .or_else(|| t.label(&text).map(str::to_owned))
+                    .unwrap_or(text),
+                ValueKind::Code(t) => t.label(&text).map(str::to_owned).unwrap_or(text),
+                ValueKind::Country => codes::country(&text)
+                    .map(|c| c.name.to_owned())
+                    .unwrap_or(text),
+                ValueKind::Date => text.replace('-', ""),
+                ValueKind::YearMonth => text.replace('-', ""),
+                _ => text,
+            }
+        })
+        .collect()
+}
+
+/// The header cells of a layout's template.
+pub fn header_cells(layout: Layout) -> Vec<String> {
+    columns_of(layout)
+        .iter()
+        .map(|c| match layout {
+            Layout::Xueji => c.header(),
+            // The national template marks nothing.
+            Layout::National => c.label.clone(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -976,6 +1401,10 @@ mod tests {
         assert_eq!(parse_country("chn"), Ok("CHN".into()));
         assert_eq!(parse_country("CHN 中国"), Ok("CHN".into()));
         assert_eq!(parse_country("中国香港"), Ok("HKG".into()));
+        assert_eq!(parse_country("香港"), Ok("HKG".into()));
+        assert_eq!(parse_country("澳门"), Ok("MAC".into()));
+        assert_eq!(parse_country("台湾"), Ok("TWN".into()));
+        assert_eq!(parse_country("北马其顿"), Ok("MKD".into()));
         assert_eq!(parse_country("火星"), Err(()));
         assert_eq!(parse_grade("14 小学四年级"), "14");
         assert_eq!(parse_grade("小学四年级"), "14");
@@ -1007,6 +1436,70 @@ mod tests {
         assert_eq!(
             parse_year_month(&Cell::Text("2022/9".into())),
             Some("2022-09".into())
+        );
+    }
+
+    #[test]
+    fn the_forms_labels_are_read() {
+        let h = header();
+        let pos = |f: &str| columns().iter().position(|c| c.field == f).unwrap();
+        let r = valid_record();
+        let mut cells = cells_of(&r);
+        // As a registrar copies them from the national form.
+        for (field, label) in [
+            ("political_status", "群众"),
+            ("health_status", "健康或良好"),
+            ("household_nature", "非农业户口"),
+            ("entry_mode", "就近入学"),
+            ("student_source", "正常入学"),
+            ("left_behind", "非留守儿童"),
+            ("inclusive_class", "非随班就读"),
+            ("disability_type", "无残疾"),
+            ("travel_mode", "步行"),
+            ("family_members[0].relation", "父亲"),
+        ] {
+            cells[pos(field)] = Cell::Text(label.into());
+        }
+        let p = parse_row(&h, 2, &cells);
+        assert_eq!(p.errors, vec![]);
+        assert_eq!(p.record, r);
+        // Short names and stage-dependent 其他.
+        cells[pos("political_status")] = Cell::Text("共青团员".into());
+        cells[pos("entry_mode")] = Cell::Text("其他".into());
+        let p = parse_row(&h, 2, &cells);
+        assert_eq!(p.errors, vec![]);
+        assert_eq!(
+            (
+                p.record.political_status.as_str(),
+                p.record.entry_mode.as_str()
+            ),
+            ("03", "12")
+        );
+        cells[pos("grade")] = Cell::Text("31".into());
+        assert_eq!(parse_row(&h, 2, &cells).record.entry_mode, "99");
+        // A label matching no code names the field, the row and the allowed values.
+        cells[pos("travel_mode")] = Cell::Text("骑马".into());
+        cells[pos("entry_mode")] = Cell::Text("派位".into());
+        let p = parse_row(&h, 5, &cells);
+        let got: Vec<_> = p
+            .errors
+            .iter()
+            .map(|e| (e.row, e.label.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    5,
+                    "入学方式",
+                    "入学方式“派位”不在代码表中，应为：11 就近入学、12 义务教育阶段其他、21 统一招生考试/普通入学、22 体育特招、23 艺术特招、99 高中阶段其他"
+                ),
+                (
+                    5,
+                    "上下学交通方式",
+                    "上下学交通方式“骑马”不在代码表中，应为：1 步行、2 自行车（含摩托车、电动自行车）、3 公共交通（含城市公交、农村客运、地铁）、4 家长自行接送、5 校车、9 其他"
+                ),
+            ]
         );
     }
 
@@ -1179,5 +1672,227 @@ mod tests {
                 let _ = match_header(&headers);
             }
         }
+    }
+
+    fn national_header() -> HeaderMap {
+        let h = match_header(&header_cells(Layout::National)).unwrap();
+        assert_eq!(h.layout, Layout::National);
+        h
+    }
+
+    #[test]
+    fn the_national_layout_is_recognised_and_read() {
+        let h = national_header();
+        let cols = h.columns();
+        assert_eq!(
+            cols.iter()
+                .take(14)
+                .map(|c| c.label.as_str())
+                .collect::<Vec<_>>(),
+            vec![
+                "学籍接续标识",
+                "学校标识码",
+                "姓名",
+                "性别",
+                "出生日期",
+                "身份证件类型",
+                "身份证件号",
+                "出生地行政区划代码",
+                "民族",
+                "国籍/地区",
+                "港澳台侨外",
+                "户口性质",
+                "户口所在地行政区划",
+                "现住址"
+            ]
+        );
+        // 47 student columns + 2 × 12 member columns, then xueji's extras.
+        assert_eq!(
+            NATIONAL_COLUMNS.len() + 2 * NATIONAL_MEMBER_COLUMNS.len(),
+            71
+        );
+        // Every national field is a record field (or a member field).
+        for (_, f) in NATIONAL_COLUMNS {
+            assert!(
+                f.is_empty() || *f == "id_valid" || spec_of(f).is_some(),
+                "{f}"
+            );
+        }
+        // A row as the national system's users fill it: labels, YYYYMMDD, YYYYMM.
+        let r = valid_record();
+        let pos = |label: &str| cols.iter().position(|c| c.label == label).unwrap();
+        let mut cells = vec![Cell::Empty; cols.len()];
+        for (label, v) in [
+            ("学籍接续标识", "1"),
+            ("学校标识码", "2111000001"),
+            ("姓名", r.name.as_str()),
+            ("性别", "女"),
+            ("出生日期", "20160305"),
+            ("身份证件类型", "居民身份证"),
+            ("身份证件号", r.id_number.as_str()),
+            ("出生地行政区划代码", "110105001001"),
+            ("民族", "维吾尔族"),
+            ("国籍/地区", "中国"),
+            ("港澳台侨外", "否"),
+            ("户口性质", "非农业户口"),
+            ("户口所在地行政区划", "110105001001"),
+            ("现住址", "北京市朝阳区某街1号"),
+            ("是否独生子女", "否"),
+            ("是否留守儿童", "非留守儿童"),
+            ("是否进城务工人员随迁子女", "否"),
+            ("是否孤儿", "否"),
+            ("籍贯", "新疆喀什"),
+            ("健康状况", "健康或良好"),
+            ("政治面貌", "群众"),
+            ("年级", "14"),
+            ("班级号", "4班"),
+            ("入学年月", "202209"),
+            ("入学方式", "就近入学"),
+            ("就读方式", "走读"),
+            ("通信地址", "北京市朝阳区某街1号"),
+            ("家庭地址", "北京市朝阳区某街1号"),
+            ("联系电话", "13800138000"),
+            ("邮政编码", "100020"),
+            ("是否受过学前教育", "否"),
+            ("残疾人类型", "无残疾"),
+            ("是否由政府购买学位", "否"),
+            ("是否需要申请资助", "否"),
+            ("是否享受一补", "否"),
+            ("是否烈士或优抚子女", "否"),
+            ("上下学距离", "1.5"),
+            ("上下学交通方式", "步行"),
+            ("是否乘坐校车", "否"),
+            ("身份证件有效期", "20200101-20251231"),
+            ("班内学号", "12"),
+            ("学生来源", "正常入学"),
+            ("电子信箱", "parent@example.com"),
+            ("成员1姓名", "买买提"),
+            ("成员1关系", "父亲"),
+            ("成员1联系电话", "010-85551234"),
+            ("成员1是否监护人", "是"),
+            ("成员1民族", "维吾尔族"),
+        ] {
+            cells[pos(label)] = Cell::Text(v.into());
+        }
+        let p = parse_row(&h, 2, &cells);
+        assert_eq!(p.errors, vec![]);
+        let mut expected = r.clone();
+        // The national template has no 姓名拼音 / 全国学籍号 / 随班就读 columns filled here.
+        expected.name_pinyin.clear();
+        expected.student_number.clear();
+        expected.inclusive_class.clear();
+        assert_eq!(p.record, expected);
+        assert_eq!(check_row(&p, &h, &cells, &rules()), vec![]);
+        // The report names the sheet's own column.
+        cells[pos("班级号")] = Cell::Empty;
+        let p = parse_row(&h, 3, &cells);
+        let e = check_row(&p, &h, &cells, &rules());
+        assert_eq!(
+            e.iter()
+                .map(|e| (e.row, e.label.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(3, "班级号")]
+        );
+        // 长期 and other separators.
+        assert_eq!(
+            parse_validity("2020-01-01至长期"),
+            Some((NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(), None))
+        );
+        assert_eq!(
+            parse_validity("2020-01-01-2030-12-31").map(|v| v.1),
+            Some(NaiveDate::from_ymd_opt(2030, 12, 31))
+        );
+        assert_eq!(parse_validity("明年"), None);
+    }
+
+    #[test]
+    fn a_provincial_export_with_extra_columns_and_without_optional_ones_is_read() {
+        let mut cells: Vec<String> = vec!["编号".into(), "区县".into(), "就读学校".into()];
+        cells.extend(
+            header_cells(Layout::National)
+                .into_iter()
+                .filter(|h| !NATIONAL_OPTIONAL.contains(&h.as_str())),
+        );
+        let h = match_header(&cells).unwrap();
+        assert_eq!(h.layout, Layout::National);
+        let at = |label: &str| h.columns().iter().position(|c| c.label == label).unwrap();
+        assert_eq!(h.positions[at("学籍接续标识")], ABSENT);
+        assert_eq!(h.positions[at("姓名")], 3);
+    }
+
+    #[test]
+    fn a_header_matching_neither_layout_names_the_missing_columns() {
+        let mut cells = header_cells(Layout::National);
+        cells.retain(|h| h != "班级号" && h != "成员1关系");
+        assert_eq!(
+            match_header(&cells).unwrap_err(),
+            "不是全国学籍系统的导入模板：缺少列「班级号」「成员1关系」"
+        );
+        let mut cells = header_cells(Layout::National);
+        cells.push("姓名".into());
+        assert_eq!(
+            match_header(&cells).unwrap_err(),
+            "不是全国学籍系统的导入模板：列「姓名」出现了多次"
+        );
+        // Xueji's own header is still xueji's.
+        assert_eq!(header().layout, Layout::Xueji);
+    }
+
+    #[test]
+    fn export_and_import_round_trip_in_both_layouts() {
+        let mut records = vec![valid_record()];
+        let mut r = valid_record();
+        r.grade = "31".into();
+        r.entry_mode = "99".into();
+        r.political_status = "03".into();
+        r.id_valid_until = None;
+        r.blood_type = "3".into();
+        r.provincial_number = "ZJ001".into();
+        r.homepage = "https://example.com".into();
+        r.remarks = "转入".into();
+        r.inclusive_class = "0".into();
+        r.family_members.push(FamilyMember {
+            name: "李娜".into(),
+            relation: codes::RELATION_OTHER.into(),
+            relation_note: "姑姑".into(),
+            phone: "13900139000".into(),
+            id_type: "B".into(),
+            id_number: "123456789".into(),
+            ..Default::default()
+        });
+        records.push(r);
+        for layout in Layout::ALL {
+            let h = match_header(&header_cells(layout)).unwrap();
+            assert_eq!(h.layout, layout);
+            for r in &records {
+                let cells: Vec<Cell> = record_cells_in(layout, r)
+                    .into_iter()
+                    .map(|t| {
+                        if t.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(t)
+                        }
+                    })
+                    .collect();
+                let p = parse_row(&h, 2, &cells);
+                assert_eq!(p.errors, vec![], "{layout:?}");
+                assert_eq!(&p.record, r, "{layout:?}");
+            }
+        }
+        let cells = record_cells_in(Layout::National, &records[1]);
+        let at = |label: &str| {
+            let i = national_columns()
+                .iter()
+                .position(|c| c.label == label)
+                .unwrap();
+            cells[i].as_str()
+        };
+        assert_eq!(at("政治面貌"), "共青团员");
+        assert_eq!(at("入学方式"), "高中阶段其他");
+        assert_eq!(at("出生日期"), "20160305");
+        assert_eq!(at("入学年月"), "202209");
+        assert_eq!(at("身份证件有效期"), "20200101-长期");
+        assert_eq!(at("国籍/地区"), "中国");
     }
 }

@@ -50,8 +50,8 @@ pub struct FamilyMember {
     pub phone: String,
     /// 是否监护人
     pub is_guardian: bool,
-    /// 身份证件类型 (optional)
-    #[validate(custom(function = "v_id_type_optional"))]
+    /// 身份证件类型 (optional; [`codes::MEMBER_ID_TYPE`], the full JY/T 1001 list)
+    #[validate(custom(function = "v_member_id_type"))]
     pub id_type: String,
     /// 身份证件号
     #[validate(length(max = 30, message = "身份证件号不能超过30位"))]
@@ -115,6 +115,9 @@ pub struct StudentRecord {
     /// 健康状况 ([`codes::HEALTH_STATUS`])
     #[validate(custom(function = "v_health"))]
     pub health_status: String,
+    /// 血型 ([`codes::BLOOD_TYPE`], optional)
+    #[validate(custom(function = "v_blood_type"))]
+    pub blood_type: String,
     /// 身份证件有效期（起）
     pub id_valid_from: Option<NaiveDate>,
     /// 身份证件有效期（止）; empty with a start date = 长期
@@ -133,6 +136,9 @@ pub struct StudentRecord {
     /// 全国学籍号 (assigned by the system; empty before)
     #[validate(length(max = 19, message = "全国学籍号应为19位"))]
     pub student_number: String,
+    /// 学籍辅号: the province's own student number (for provincial systems), optional.
+    #[validate(custom(function = "v_provincial_number"))]
+    pub provincial_number: String,
     /// 班内学号
     #[validate(length(max = 20, message = "班内学号不能超过20位"))]
     pub number_in_class: String,
@@ -175,6 +181,10 @@ pub struct StudentRecord {
     #[validate(custom(function = "v_email"))]
     pub email: String,
 
+    /// 主页地址 (optional)
+    #[validate(custom(function = "v_homepage"))]
+    pub homepage: String,
+
     // ---- 扩展信息 ----
     /// 是否独生子女
     pub only_child: bool,
@@ -207,7 +217,7 @@ pub struct StudentRecord {
         range(min = 0.0, max = 1000.0, message = "上下学距离应在0至1000公里之间")
     )]
     pub distance_km: Option<f64>,
-    /// 上下学方式 ([`codes::TRAVEL_MODE`])
+    /// 上下学交通方式 ([`codes::TRAVEL_MODE`])
     #[validate(custom(function = "v_travel"))]
     pub travel_mode: String,
     /// 是否需要乘坐校车
@@ -267,10 +277,11 @@ pub const FIELDS: &[FieldSpec] = &[
     f(
         "political_status",
         "政治面貌",
-        true,
+        false,
         Some("political_status"),
     ),
     f("health_status", "健康状况", true, Some("health_status")),
+    f("blood_type", "血型", false, Some("blood_type")),
     f("id_valid_from", "身份证件有效期（起）", false, None),
     f("id_valid_until", "身份证件有效期（止）", false, None),
     f("household_place", "户口所在地", true, None),
@@ -282,26 +293,33 @@ pub const FIELDS: &[FieldSpec] = &[
     ),
     f("specialty", "特长", false, None),
     f("student_number", "全国学籍号", false, None),
+    f("provincial_number", "学籍辅号", false, None),
     f("number_in_class", "班内学号", false, None),
     f("grade", "年级", true, None),
     f("class_name", "班级", true, None),
     f("entry_year_month", "入学年月", true, None),
     f("entry_mode", "入学方式", true, Some("entry_mode")),
     f("study_mode", "就读方式", true, Some("study_mode")),
-    f("student_source", "学生来源", true, Some("student_source")),
+    f("student_source", "学生来源", false, Some("student_source")),
     f("current_address", "现住址", true, None),
     f("postal_address", "通信地址", true, None),
     f("home_address", "家庭地址", true, None),
     f("phone", "联系电话", true, None),
-    f("postcode", "邮政编码", false, None),
+    f("postcode", "邮政编码", true, None),
     f("email", "电子信箱", false, None),
+    f("homepage", "主页地址", false, None),
     f("only_child", "是否独生子女", true, None),
     f("preschool", "是否受过学前教育", true, None),
     f("left_behind", "是否留守儿童", true, Some("left_behind")),
     f("migrant_child", "是否进城务工人员随迁子女", true, None),
     f("orphan", "是否孤儿", true, None),
     f("martyr_child", "是否烈士或优抚子女", true, None),
-    f("inclusive_class", "随班就读", true, Some("inclusive_class")),
+    f(
+        "inclusive_class",
+        "随班就读",
+        false,
+        Some("inclusive_class"),
+    ),
     f(
         "disability_type",
         "残疾人类型",
@@ -312,7 +330,7 @@ pub const FIELDS: &[FieldSpec] = &[
     f("needs_aid", "是否需要申请资助", true, None),
     f("receives_subsidy", "是否享受一补", true, None),
     f("distance_km", "上下学距离", true, None),
-    f("travel_mode", "上下学方式", true, Some("travel_mode")),
+    f("travel_mode", "上下学交通方式", true, Some("travel_mode")),
     f("needs_school_bus", "是否需要乘坐校车", true, None),
     f("family_members", "家庭成员或监护人", true, None),
     f("remarks", "备注", false, None),
@@ -327,7 +345,7 @@ pub const MEMBER_FIELDS: &[FieldSpec] = &[
     f("household_place", "户口所在地", false, None),
     f("phone", "联系电话", false, None),
     f("is_guardian", "是否监护人", true, None),
-    f("id_type", "身份证件类型", false, Some("id_type")),
+    f("id_type", "身份证件类型", false, Some("member_id_type")),
     f("id_number", "身份证件号", false, None),
     f("ethnic_group", "民族", false, Some("ethnic_group")),
     f("employer", "工作单位", false, None),
@@ -434,19 +452,50 @@ code_validator!(v_gender, codes::GENDER, true);
 code_validator!(v_ethnic, codes::ETHNIC_GROUP, true);
 code_validator!(v_ethnic_optional, codes::ETHNIC_GROUP, false);
 code_validator!(v_id_type, codes::ID_TYPE, true);
-code_validator!(v_id_type_optional, codes::ID_TYPE, false);
+code_validator!(v_member_id_type, codes::MEMBER_ID_TYPE, false);
 code_validator!(v_hmt, codes::HMT_OVERSEAS, true);
-code_validator!(v_political, codes::POLITICAL_STATUS, true);
+code_validator!(v_political, codes::POLITICAL_STATUS, false);
 code_validator!(v_health, codes::HEALTH_STATUS, true);
 code_validator!(v_household_nature, codes::HOUSEHOLD_NATURE, true);
 code_validator!(v_entry_mode, codes::ENTRY_MODE, true);
 code_validator!(v_study_mode, codes::STUDY_MODE, true);
-code_validator!(v_source, codes::STUDENT_SOURCE, true);
+code_validator!(v_source, codes::STUDENT_SOURCE, false);
 code_validator!(v_left_behind, codes::LEFT_BEHIND, true);
-code_validator!(v_inclusive, codes::INCLUSIVE_CLASS, true);
+code_validator!(v_inclusive, codes::INCLUSIVE_CLASS, false);
 code_validator!(v_disability, codes::DISABILITY_TYPE, true);
 code_validator!(v_travel, codes::TRAVEL_MODE, true);
 code_validator!(v_relation, codes::RELATION, true);
+code_validator!(v_blood_type, codes::BLOOD_TYPE, false);
+
+fn v_provincial_number(v: &str) -> Result<(), ValidationError> {
+    if v.chars().count() > 30 {
+        return Err(err("length", "学籍辅号不能超过30位"));
+    }
+    if v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        Ok(())
+    } else {
+        Err(err("chars", "学籍辅号只能包含字母、数字和“-”"))
+    }
+}
+
+fn v_homepage(v: &str) -> Result<(), ValidationError> {
+    if v.is_empty() {
+        return Ok(());
+    }
+    if v.chars().count() > 200 {
+        return Err(err("length", "主页地址不能超过200个字符"));
+    }
+    let rest = v
+        .strip_prefix("http://")
+        .or_else(|| v.strip_prefix("https://"))
+        .unwrap_or(v);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.contains('.') && !v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Ok(())
+    } else {
+        Err(err("url", "主页地址应为网址，如 https://example.com"))
+    }
+}
 
 fn check_person_name(v: &str, what: &'static str) -> Result<(), ValidationError> {
     let n = v.trim().chars().count();
@@ -593,7 +642,10 @@ fn v_phone_optional(v: &str) -> Result<(), ValidationError> {
 }
 
 fn v_postcode(v: &str) -> Result<(), ValidationError> {
-    if v.is_empty() || (v.len() == 6 && v.bytes().all(|c| c.is_ascii_digit())) {
+    if v.is_empty() {
+        return Err(err("required", "请填写邮政编码"));
+    }
+    if v.len() == 6 && v.bytes().all(|c| c.is_ascii_digit()) {
         Ok(())
     } else {
         Err(err("postcode", "邮政编码应为6位数字"))
@@ -893,6 +945,25 @@ impl StudentRecord {
                     if !rules.school_stages.is_empty() && !rules.school_stages.contains(&g.stage) {
                         push(out, "grade", format!("本校不设{}学段", g.stage.label()));
                     }
+                    // 入学方式 depends on the stage (11/12 compulsory, 21/22/23/99 senior).
+                    let allowed = codes::entry_modes_for(g.stage);
+                    if codes::ENTRY_MODE.contains(&self.entry_mode)
+                        && !allowed.contains(&self.entry_mode.as_str())
+                    {
+                        let names: Vec<String> = allowed
+                            .iter()
+                            .map(|c| format!("{c} {}", codes::ENTRY_MODE.label(c).unwrap_or("")))
+                            .collect();
+                        push(
+                            out,
+                            "entry_mode",
+                            format!(
+                                "{}学段的入学方式只能是{}",
+                                g.stage.label(),
+                                names.join("、")
+                            ),
+                        );
+                    }
                     if let Some(b) = self.birth_date.filter(|b| *b <= today) {
                         let r = rules.age_bounds.for_stage(g.stage);
                         let age = age_on(b, today);
@@ -1070,8 +1141,8 @@ pub(crate) mod tests {
             id_type: "1".into(),
             id_number: id.as_str().into(),
             hmt_overseas: "00".into(),
-            political_status: "14".into(),
-            health_status: "1".into(),
+            political_status: "13".into(),
+            health_status: "10".into(),
             id_valid_from: Some(NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()),
             id_valid_until: Some(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()),
             household_place: "110105001001".into(),
@@ -1081,7 +1152,7 @@ pub(crate) mod tests {
             grade: "14".into(),
             class_name: "4班".into(),
             entry_year_month: "2022-09".into(),
-            entry_mode: "1".into(),
+            entry_mode: "11".into(),
             study_mode: "1".into(),
             student_source: "1".into(),
             current_address: "北京市朝阳区某街1号".into(),
@@ -1170,22 +1241,22 @@ pub(crate) mod tests {
         r.id_type = "Q".into();
         r.hmt_overseas = "77".into();
         r.political_status = "99".into();
-        r.health_status = "9".into();
+        r.health_status = "1".into();
         r.household_place = "12345".into();
-        r.household_nature = "5".into();
+        r.household_nature = "3".into();
         r.grade = "19".into();
         r.class_name = String::new();
         r.entry_year_month = "2022-13".into();
         r.entry_mode = "x".into();
         r.study_mode = "3".into();
-        r.student_source = "4".into();
+        r.student_source = "3".into();
         r.current_address = String::new();
         r.phone = "12345".into();
         r.postcode = "1000".into();
         r.email = "not-an-email".into();
         r.left_behind = "3".into();
         r.inclusive_class = "5".into();
-        r.disability_type = "8".into();
+        r.disability_type = "9".into();
         r.distance_km = Some(-1.0);
         r.travel_mode = "0".into();
         r.remarks = "字".repeat(501);
@@ -1373,9 +1444,131 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn entry_mode_depends_on_the_stage() {
+        // Compulsory education: 11, 12; senior high: 21, 22, 23, 99 (the form's rule).
+        let cases = [
+            ("14", "11", true),
+            ("14", "12", true),
+            ("23", "11", true),
+            ("14", "21", false),
+            ("14", "99", false),
+            ("31", "21", true),
+            ("31", "22", true),
+            ("31", "23", true),
+            ("31", "99", true),
+            ("31", "11", false),
+            ("31", "12", false),
+        ];
+        for (grade, mode, ok) in cases {
+            let mut r = valid_record();
+            r.grade = grade.into();
+            r.entry_mode = mode.into();
+            // Keep the age inside the stage's bounds.
+            let mut rules = rules();
+            rules.age_bounds.senior = AgeRange { min: 5, max: 30 };
+            rules.age_bounds.junior = AgeRange { min: 5, max: 30 };
+            let e = r.validate_all(&rules);
+            let bad = e.iter().find(|e| e.field == "entry_mode");
+            assert_eq!(bad.is_none(), ok, "{grade} {mode}: {e:?}");
+            if let Some(b) = bad {
+                assert!(
+                    b.message.starts_with("入学方式") || b.message.contains("学段的入学方式只能是"),
+                    "{}",
+                    b.message
+                );
+            }
+        }
+        let mut r = valid_record();
+        r.entry_mode = "21".into();
+        let e = r.validate_all(&rules());
+        assert_eq!(
+            e[0].message,
+            "小学学段的入学方式只能是11 就近入学、12 义务教育阶段其他"
+        );
+    }
+
+    #[test]
+    fn optional_and_required_fields_follow_the_form() {
+        // Not starred on the form: 政治面貌, 学生来源, 随班就读. Starred: 邮政编码.
+        let mut r = valid_record();
+        r.political_status.clear();
+        r.student_source.clear();
+        r.inclusive_class.clear();
+        assert_eq!(r.validate_all(&rules()), vec![]);
+        r.postcode.clear();
+        let e = r.validate_all(&rules());
+        assert_eq!(fields(&e), vec!["postcode"]);
+        assert_eq!(e[0].message, "请填写邮政编码");
+        for (field, required) in [
+            ("political_status", false),
+            ("student_source", false),
+            ("inclusive_class", false),
+            ("postcode", true),
+        ] {
+            assert_eq!(
+                FIELDS.iter().find(|f| f.field == field).map(|f| f.required),
+                Some(required),
+                "{field}"
+            );
+        }
+        let travel = FIELDS.iter().find(|f| f.field == "travel_mode").unwrap();
+        assert_eq!(travel.label, "上下学交通方式");
+    }
+
+    #[test]
+    fn fields_added_from_the_national_form() {
+        let mut r = valid_record();
+        r.blood_type = "3".into();
+        r.provincial_number = "33010620160305001".into();
+        r.homepage = "https://example.com/~ayi".into();
+        assert_eq!(r.validate_all(&rules()), vec![]);
+        r.blood_type = "11".into();
+        r.provincial_number = "学籍1".into();
+        r.homepage = "not a url".into();
+        let e = r.validate_all(&rules());
+        assert_eq!(
+            fields(&e),
+            vec!["blood_type", "provincial_number", "homepage"]
+        );
+        assert_eq!(e[0].message, "血型代码“11”无效");
+        for (field, label) in [
+            ("blood_type", "血型"),
+            ("provincial_number", "学籍辅号"),
+            ("homepage", "主页地址"),
+        ] {
+            let f = FIELDS.iter().find(|f| f.field == field).unwrap();
+            assert_eq!((f.label, f.required), (label, false));
+        }
+    }
+
+    #[test]
+    fn family_members_take_the_full_id_type_list() {
+        let mut r = valid_record();
+        r.family_members[0].id_type = "2".into(); // 军官证
+        r.family_members[0].id_number = "军字第123456号".into();
+        let e = r.validate_all(&rules());
+        // The type is accepted; the number is checked as a generic document number.
+        assert_eq!(fields(&e), vec!["family_members[0].id_number"]);
+        r.family_members[0].id_number = "JG1234567".into();
+        assert_eq!(r.validate_all(&rules()), vec![]);
+        r.family_members[0].id_type = "B".into(); // 户口簿
+        assert_eq!(r.validate_all(&rules()), vec![]);
+        r.family_members[0].id_type = "Q".into();
+        assert_eq!(
+            fields(&r.validate_all(&rules())),
+            vec!["family_members[0].id_type"]
+        );
+        // The student's own type stays the form's seven.
+        let mut r = valid_record();
+        r.id_type = "2".into();
+        assert!(fields(&r.validate_all(&rules())).contains(&"id_type"));
+    }
+
+    #[test]
     fn stage_age_bounds_and_grade1_control() {
         let mut r = valid_record();
         r.grade = "31".into(); // senior, 9 years old
+        r.entry_mode = "21".into();
         let e = r.validate_all(&rules());
         assert_eq!(fields(&e), vec!["birth_date"]);
         assert!(e[0].message.contains("高中学生年龄应在12至25周岁之间"));

@@ -215,6 +215,32 @@ mod tests {
         assert!(lookup_str("11010a").is_none());
     }
 
+    /// Codes of the 1980s and early 1990s that only the 民政部 yearly lists carry (source:
+    /// jxlwqq/address-code-of-china, `tools/gb2260_history.csv`), and every code of that history.
+    #[test]
+    fn history_since_1980_is_complete() {
+        for (code, name) in [
+            (452802, "钦州市"),
+            (442102, "通什市"),
+            (370981, "莱芜市"),
+            (379027, "安丘市"),
+            (412131, "长垣县"),
+        ] {
+            let r = lookup(code).unwrap_or_else(|| panic!("{code}"));
+            assert_eq!(r.name, name, "{code}");
+            assert!(r.abolished, "{code}");
+        }
+        let history = include_str!("../tools/gb2260_history.csv");
+        let mut n = 0;
+        for line in history.lines().skip(1) {
+            let code: u32 = line.split(',').next().unwrap().parse().unwrap();
+            assert!(exists(code), "{code}");
+            n += 1;
+        }
+        assert!(n > 6700);
+        assert!(SOURCE.contains("address-code-of-china"));
+    }
+
     #[test]
     fn names_agree_with_all() {
         for (i, r) in all().enumerate().step_by(97) {

@@ -72,13 +72,15 @@ pub const SECTIONS: &[(Section, &[&str])] = &[
             "study_mode",
             "student_source",
             "student_number",
+            "provincial_number",
         ],
     ),
-    (Section::Contact, &["phone", "email"]),
+    (Section::Contact, &["phone", "email", "homepage"]),
     (
         Section::HealthAid,
         &[
             "health_status",
+            "blood_type",
             "inclusive_class",
             "disability_type",
             "only_child",

@@ -15,8 +15,10 @@ use rust_xlsxwriter::{
 };
 use xueji_shared::codes;
 use xueji_shared::import::{
-    self, columns, Cell, HeaderMap, ImportRowError, ValueKind, CODES_SHEET, DATA_SHEET, MAX_ROWS,
+    self, columns, Cell, HeaderMap, ImportRowError, Layout, ValueKind, CODES_SHEET, DATA_SHEET,
+    MAX_ROWS,
 };
+use xueji_shared::record::StudentRecord;
 
 /// Largest upload accepted: 50 MiB (100 000 fully filled rows take about 31 MB).
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
@@ -173,11 +175,29 @@ fn x_any(e: impl std::fmt::Display) -> String {
 /// A template filled with these rows (cell texts in [`columns()`] order, as
 /// [`import::record_cells`] gives them). For tests, samples and benchmarks.
 pub fn filled(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
+    filled_in(Layout::Xueji, rows)
+}
+
+/// Records as a workbook in either layout (xueji's template, or the national system's import
+/// template, [`import::record_cells_in`]): a school's roll, a search result, a list — it can be
+/// uploaded again as a bulk registration, here or in the national system.
+pub fn export(layout: Layout, records: &[StudentRecord]) -> Result<Vec<u8>, String> {
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| import::record_cells_in(layout, r))
+        .collect();
+    filled_in(layout, &rows)
+}
+
+/// A sheet with a layout's header row and these rows (cell texts in
+/// [`import::columns_of`]`(layout)` order). Every cell is written as text, so codes keep
+/// their leading zeros.
+pub fn filled_in(layout: Layout, rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(DATA_SHEET).map_err(x)?;
-    for (i, c) in columns().iter().enumerate() {
-        ws.write_string(0, u16::try_from(i).map_err(x_any)?, c.header())
+    for (i, h) in import::header_cells(layout).iter().enumerate() {
+        ws.write_string(0, u16::try_from(i).map_err(x_any)?, h)
             .map_err(x)?;
     }
     for (r, cells) in rows.iter().enumerate() {
@@ -405,6 +425,35 @@ mod tests {
         assert_eq!(c.0[1].0, 4);
         assert_eq!(c.0[1].1[0], Cell::Text("李四".into()));
         assert_eq!(c.0[1].1[3], Cell::Text("1".into()));
+    }
+
+    /// Synthetic records exported in either layout and read back (through .xlsx) are the same
+    /// records, and pass the rules.
+    #[test]
+    fn exports_round_trip_in_both_layouts() {
+        use xueji_shared::import::Layout;
+        let today = NaiveDate::from_ymd_opt(2025, 9, 15).unwrap();
+        let spec = crate::synth::SynthSpec::new(7, 300, 330106, today);
+        let synth = crate::synth::Synth::new(spec).unwrap();
+        let rules = synth.rules().clone();
+        let records: Vec<StudentRecord> = synth.collect();
+        for layout in Layout::ALL {
+            let bytes = export(layout, &records).expect("export");
+            let mut c = Collect(vec![], 0);
+            let h = read(&bytes, false, &mut c).expect("read");
+            assert_eq!(h.layout, layout);
+            assert_eq!(c.0.len(), records.len());
+            for ((row, cells), r) in c.0.iter().zip(&records) {
+                let p = import::parse_row(&h, *row, cells);
+                assert_eq!(p.errors, vec![], "{layout:?} row {row}");
+                assert_eq!(&p.record, r, "{layout:?} row {row}");
+                assert_eq!(
+                    import::check_row(&p, &h, cells, &rules),
+                    vec![],
+                    "{layout:?} row {row}"
+                );
+            }
+        }
     }
 
     #[test]
