@@ -13,9 +13,9 @@ use common::{assert_error, spawn_app, Backend, TestApp};
 use http::{Request, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
+use xueji_backend::business::registration::xlsx;
 use xueji_backend::entities::{organisations, requests};
 use xueji_backend::synth::{generate, SynthSpec};
-use xueji_backend::xlsx;
 use xueji_shared::import::{self, Layout};
 use xueji_shared::record::StudentRecord;
 
