@@ -64,7 +64,7 @@ async fn load(conn: &DatabaseConnection, n: usize) -> Ids {
         province,
         None,
         "province",
-        "B30000".into(),
+        "BP0000".into(),
         path_of(&[province]),
     ));
     let mut ids = Ids {
@@ -78,7 +78,7 @@ async fn load(conn: &DatabaseConnection, n: usize) -> Ids {
             city,
             Some(province),
             "city",
-            format!("B3{c:02}00"),
+            format!("BC{c:02}"),
             path_of(&[province, city]),
         ));
         for k in 0..COUNTIES_PER_CITY {
@@ -88,7 +88,7 @@ async fn load(conn: &DatabaseConnection, n: usize) -> Ids {
                 county,
                 Some(city),
                 "county",
-                format!("B3{c:02}{k:02}"),
+                format!("BX{c:02}{k:02}"),
                 path_of(&[province, city, county]),
             ));
             for s in 0..SCHOOLS_PER_COUNTY {
@@ -99,7 +99,7 @@ async fn load(conn: &DatabaseConnection, n: usize) -> Ids {
                     school,
                     Some(county),
                     "school",
-                    format!("B3{c:02}{k:02}{s:03}"),
+                    format!("BS{c:02}{k:02}{s:03}"),
                     path_of(&[province, city, county, school]),
                 ));
             }

@@ -563,7 +563,12 @@ async fn fifty_simultaneous_approvals_apply_once(b: Backend) {
         .iter()
         .filter(|r| r.status == StatusCode::CONFLICT)
         .count();
-    assert_eq!((ok, conflicts), (1, 49));
+    let others: Vec<String> = results
+        .iter()
+        .filter(|r| r.status != StatusCode::OK && r.status != StatusCode::CONFLICT)
+        .map(|r| format!("{} {}", r.status, r.text))
+        .collect();
+    assert_eq!((ok, conflicts), (1, 49), "{others:?}");
     // One approval, one effect, one audit entry.
     let approvals = request_actions::Entity::find()
         .filter(request_actions::Column::RequestId.eq(id))

@@ -472,7 +472,10 @@ async fn an_arriving_student_reuses_the_existing_record(b: Backend) {
             .status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(app.get("/api/v1/problems", Some(&nb)).await.body, json!([]));
+    assert_eq!(
+        app.get("/api/v1/problems", Some(&nb)).await.body["total"],
+        0
+    );
 }
 db_test!(
     an_arriving_student_reuses_the_existing_record,

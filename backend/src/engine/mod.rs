@@ -513,6 +513,10 @@ pub async fn transition<C: ConnectionTrait>(
 ) -> AppResult<Applied> {
     let (_, chain, before) = chain_of(row)?;
     let at = now();
+    // Claim the request at the version read, first: from here on this transaction holds it
+    // (PostgreSQL: the row lock; SQLite: the one writer), so the open steps read next belong to
+    // that version. Another action that won meanwhile makes this 409 with the current state.
+    claim(conn, row).await?;
     let open = open_steps(conn, row.id).await?;
     let current = open.first();
     let forced = action == Action::Force;
@@ -561,7 +565,7 @@ pub async fn transition<C: ConnectionTrait>(
     };
     let (level, role) = pending_of(&chain, transition.to);
     let state_json = serde_json::to_string(&transition.to).map_err(AppError::internal)?;
-    let done = requests::Entity::update_many()
+    requests::Entity::update_many()
         .col_expr(requests::Column::State, Expr::value(state_json.clone()))
         .col_expr(
             requests::Column::Status,
@@ -570,25 +574,9 @@ pub async fn transition<C: ConnectionTrait>(
         .col_expr(requests::Column::PendingLevel, Expr::value(level.clone()))
         .col_expr(requests::Column::PendingRole, Expr::value(role.clone()))
         .col_expr(requests::Column::UpdatedAt, Expr::value(at))
-        .col_expr(
-            requests::Column::Version,
-            Expr::col(requests::Column::Version).add(1),
-        )
         .filter(requests::Column::Id.eq(row.id))
-        .filter(requests::Column::Version.eq(row.version))
         .exec(conn)
         .await?;
-    if done.rows_affected != 1 {
-        let now_state = requests::Entity::find_by_id(row.id)
-            .one(conn)
-            .await?
-            .and_then(|r| serde_json::from_str::<State>(&r.state).ok())
-            .map(|s| s.label())
-            .unwrap_or("未知");
-        return Err(AppError::Conflict(format!(
-            "该申请已被他人办理，当前状态：{now_state}，请刷新后再试"
-        )));
-    }
     let action_name = action_str(action);
     for s in &open {
         close_step(conn, s.id, at, action_name, caller.account.id, forced).await?;
@@ -631,6 +619,32 @@ pub fn action_str(action: Action) -> &'static str {
         Action::Force => "force",
         Action::Resubmit => "resubmit",
     }
+}
+
+/// Claim a request at the version read: one conditional update that increments it; 409 with
+/// the current state when another action changed it meanwhile.
+async fn claim<C: ConnectionTrait>(conn: &C, row: &requests::Model) -> AppResult<()> {
+    let done = requests::Entity::update_many()
+        .col_expr(
+            requests::Column::Version,
+            Expr::col(requests::Column::Version).add(1),
+        )
+        .filter(requests::Column::Id.eq(row.id))
+        .filter(requests::Column::Version.eq(row.version))
+        .exec(conn)
+        .await?;
+    if done.rows_affected != 1 {
+        let now_state = requests::Entity::find_by_id(row.id)
+            .one(conn)
+            .await?
+            .and_then(|r| serde_json::from_str::<State>(&r.state).ok())
+            .map(|s| s.label())
+            .unwrap_or("未知");
+        return Err(AppError::Conflict(format!(
+            "该申请已被他人办理，当前状态：{now_state}，请刷新后再试"
+        )));
+    }
+    Ok(())
 }
 
 /// Claim a request for a transition decided by a business's own state machine (problem

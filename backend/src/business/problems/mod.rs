@@ -405,6 +405,8 @@ async fn act_as<C: ConnectionTrait>(
         student::problem_records::sync_problem(conn, &loaded.row, "sync", caller.account.id)
             .await?;
     crate::engine::bump(conn, &request).await?;
+    // Read again under the claim: what another action changed before it is seen now.
+    let loaded = load(conn, &caller.scope(), id).await?;
     let rules = loaded.rules();
     let roles = if forced {
         // In place of the side's authority.
