@@ -319,7 +319,8 @@ pub async fn unlock(
     .await
 }
 
-/// Set a new password; the owner must change it at the next sign-in; sessions end.
+/// Set a new password of another account; the owner must change it at the next sign-in; its
+/// sessions end (refresh tokens revoked). One's own account: 403 (use `POST /me/password`).
 #[utoipa::path(post, path = "/accounts/{id}/reset-password", tag = "账号", request_body = ResetPassword,
     security(("bearer" = [])),
     responses((status = 200, body = AccountInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -330,6 +331,14 @@ pub async fn reset_password(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ResetPassword>,
 ) -> AppResult<Json<AccountInfo>> {
+    // A reset needs no current password, so on one's own account it would turn a stolen
+    // access token into a permanent takeover: one's own password changes only through
+    // `POST /me/password`, with the current one.
+    if id == caller.account.id {
+        return Err(AppError::Forbidden(
+            "不能重置自己的密码，请在“修改密码”中输入当前密码后修改".into(),
+        ));
+    }
     let target = managed(&caller, &state.db, id).await?;
     let policy = policy(&state.db, &target.province_code).await?;
     let fields = policy.check_password("new_password", &req.new_password, &target.username);
