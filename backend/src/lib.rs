@@ -22,6 +22,7 @@ pub mod identity;
 pub mod import;
 pub mod passwords;
 pub mod problems;
+pub mod ratelimit;
 pub mod registration;
 pub mod routes;
 pub mod scan;

@@ -124,3 +124,208 @@ db_test!(
     reset_of_other_audited_and_ends_sessions,
     reset_of_other_audited_and_ends_sessions
 );
+
+fn login_from(ip: &str, username: &str, password: &str) -> http::Request<axum::body::Body> {
+    let addr: std::net::SocketAddr = format!("{ip}:40000").parse().expect("addr");
+    let mut req = http::Request::builder()
+        .method(http::Method::POST)
+        .uri("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            json!({ "username": username, "password": password }).to_string(),
+        ))
+        .expect("request");
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    req
+}
+
+/// Defect 3: an unknown username and a wrong password get the same answer.
+async fn unknown_user_and_wrong_password_alike(b: Backend) {
+    let app = spawn_app(b).await;
+    let unknown = sign_in(&app, "no-such-user", "Wrong#2026x").await;
+    let wrong = sign_in(&app, "hz-xh-1-leader", "Wrong#2026x").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.status, unknown.status);
+    assert_eq!(wrong.body, unknown.body);
+    assert!(!wrong.text.contains("还可尝试"), "{}", wrong.text);
+}
+db_test!(
+    unknown_user_and_wrong_password_alike,
+    unknown_user_and_wrong_password_alike
+);
+
+/// Defect 3: per-username and per-client limits answer 429 请求过于频繁 with Retry-After,
+/// and other clients keep signing in.
+async fn login_rate_limited(b: Backend) {
+    let app = spawn_app(b).await;
+    let per_account = xueji_backend::ratelimit::PER_ACCOUNT.max as usize;
+    for i in 0..per_account {
+        let r = app
+            .raw(login_from(
+                "10.0.0.1",
+                "no-such-user",
+                &format!("guess-{i}"),
+            ))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {i}: {}",
+            r.text
+        );
+    }
+    let r = app
+        .raw(login_from("10.0.0.2", "no-such-user", "guess"))
+        .await;
+    let msg = assert_error(&r, StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+    assert!(msg.contains("请求过于频繁"), "{msg}");
+    let retry: i64 = r.headers["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&retry), "{retry}");
+
+    // One client trying many usernames hits the per-client limit …
+    let per_client = xueji_backend::ratelimit::PER_CLIENT.max as usize;
+    let mut limited = None;
+    for i in 0..per_client + 5 {
+        let r = app
+            .raw(login_from("10.0.0.3", &format!("user-{i}"), "guess"))
+            .await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(i);
+            break;
+        }
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
+    }
+    assert_eq!(limited, Some(per_client));
+    // … while another client signs in normally.
+    let r = app
+        .raw(login_from("10.0.0.4", "hz-xh-1-leader", DEMO_PASSWORD))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+db_test!(login_rate_limited, login_rate_limited);
+
+/// Defect 3: 30 parallel wrong attempts lock the account after exactly the policy's count —
+/// no more failures are counted (and answered as such) than the threshold.
+async fn parallel_wrong_attempts_lock_exactly(b: Backend) {
+    let app = spawn_app(b).await;
+    let victim = account(&app, "hz-xh-1-leader").await;
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let router = app.router.clone();
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let req = login_from(
+                &format!("10.1.0.{i}"),
+                "hz-xh-1-leader",
+                &format!("wrong-{i}"),
+            );
+            router.oneshot(req).await.expect("infallible").status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task"));
+    }
+    let count = |s: StatusCode| statuses.iter().filter(|x| **x == s).count();
+    let failed = audit_actions(&app, "auth.login_failed", victim.id).await;
+    let locked = audit_actions(&app, "auth.locked", victim.id).await;
+    assert_eq!((failed, locked), (4, 1), "statuses: {statuses:?}");
+    assert_eq!(count(StatusCode::UNAUTHORIZED), 4, "{statuses:?}");
+    let limit = xueji_backend::ratelimit::PER_ACCOUNT.max as usize;
+    assert_eq!(
+        count(StatusCode::TOO_MANY_REQUESTS),
+        30 - limit,
+        "{statuses:?}"
+    );
+    assert_eq!(count(StatusCode::LOCKED), limit - 4, "{statuses:?}");
+    let row = account(&app, "hz-xh-1-leader").await;
+    assert!(row.locked_until.is_some());
+}
+db_test!(
+    parallel_wrong_attempts_lock_exactly,
+    parallel_wrong_attempts_lock_exactly
+);
+
+fn raw_post(
+    path: &str,
+    content_type: &str,
+    token: &str,
+    body: Vec<u8>,
+) -> http::Request<axum::body::Body> {
+    http::Request::builder()
+        .method(http::Method::POST)
+        .uri(path)
+        .header("content-type", content_type)
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::from(body))
+        .expect("request")
+}
+
+fn multipart_file(size: usize) -> (String, Vec<u8>) {
+    let boundary = "XUEJIBOUNDARY";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(std::iter::repeat_n(b'x', size));
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Defect 4: every rejection of an upload is the JSON envelope, with 413 for a body over the
+/// limit.
+async fn upload_rejections_in_envelope(b: Backend) {
+    let app = spawn_app(b).await;
+    let token = app.token("hz-xh-1-registrar").await;
+    for path in ["/api/v1/imports", "/api/v1/evidence"] {
+        let r = app
+            .raw(raw_post(path, "application/json", &token, b"{}".to_vec()))
+            .await;
+        assert_error(&r, StatusCode::BAD_REQUEST, "bad_request");
+        let r = app
+            .raw(raw_post(path, "text/plain", &token, b"hello".to_vec()))
+            .await;
+        assert_error(&r, StatusCode::BAD_REQUEST, "bad_request");
+        let r = app
+            .raw(raw_post(
+                path,
+                "multipart/form-data; boundary=zz",
+                &token,
+                b"garbage".to_vec(),
+            ))
+            .await;
+        assert_error(&r, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let (ct, body) = multipart_file(xueji_backend::evidence::MAX_BYTES + 200 * 1024);
+    let r = app
+        .raw(raw_post("/api/v1/evidence", &ct, &token, body))
+        .await;
+    let msg = assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    assert!(msg.contains("10 MB"), "{msg}");
+    let (ct, body) = multipart_file(xueji_backend::xlsx::MAX_BYTES + 200 * 1024);
+    let r = app
+        .raw(raw_post("/api/v1/imports", &ct, &token, body))
+        .await;
+    let msg = assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    assert!(msg.contains("50 MB"), "{msg}");
+    // A JSON body over the limit.
+    let big = format!(
+        "{{\"username\":\"{}\",\"password\":\"x\"}}",
+        "a".repeat(xueji_backend::app::JSON_BODY_LIMIT + 1024)
+    );
+    let r = app
+        .raw(raw_post(
+            "/api/v1/auth/login",
+            "application/json",
+            &token,
+            big.into_bytes(),
+        ))
+        .await;
+    assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}
+db_test!(upload_rejections_in_envelope, upload_rejections_in_envelope);

@@ -15,6 +15,7 @@ mod m20261201_000008_problem_handling;
 mod m20261201_000009_imports;
 mod m20261201_000010_scans;
 mod m20261201_000011_student_grade;
+mod m20261201_100001_login_attempts;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_imports::Migration),
             Box::new(m20261201_000010_scans::Migration),
             Box::new(m20261201_000011_student_grade::Migration),
+            Box::new(m20261201_100001_login_attempts::Migration),
         ]
     }
 }

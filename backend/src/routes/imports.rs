@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use axum::extract::{Multipart, State as AxState};
+use axum::extract::State as AxState;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -25,7 +25,7 @@ use xueji_shared::workflow::Business;
 use crate::audit::{self, Entry};
 use crate::auth::Caller;
 use crate::entities::{import_jobs, organisations};
-use crate::error::{ApiJson, ApiPath, AppError, AppResult};
+use crate::error::{multipart_error, ApiJson, ApiMultipart, ApiPath, AppError, AppResult};
 use crate::import::{self, Submitter};
 use crate::routes::registrations::{check_submitter, rules_for};
 use crate::state::AppState;
@@ -161,38 +161,28 @@ pub async fn template(caller: Caller) -> AppResult<Response> {
     security(("bearer" = [])), responses(
     (status = 202, body = ImportJobInfo, description = "已接收，正在校验"),
     (status = 400, body = ErrorBody, description = "不是 multipart 表单"),
+    (status = 413, body = ErrorBody, description = "超过 50 MB"),
     (status = 403, body = ErrorBody, description = "仅学校学籍管理员可以提交；小学新生注册未开放"),
     (status = 422, body = ErrorBody, description = "不是 .xlsx、为空、超过 50 MB、不是导入模板，或注册类型无效"),
 ))]
 pub async fn upload(
     AxState(state): AxState<AppState>,
     caller: Caller,
-    mut form: Multipart,
+    mut form: ApiMultipart,
 ) -> AppResult<(StatusCode, Json<ImportJobInfo>)> {
     caller.require_business()?;
     let mut bytes = None;
     let mut file_name = String::new();
     let mut kind_text = None;
-    while let Some(field) = form.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::field("file", format!("文件不能超过 {} MB", xlsx::MAX_BYTES >> 20))
-        } else {
-            AppError::BadRequest("上传内容不是有效的 multipart 表单".into())
-        }
-    })? {
+    let limit_mb = xlsx::MAX_BYTES >> 20;
+    while let Some(field) = form.next_field(limit_mb).await? {
         match field.name() {
             Some("file") => {
                 file_name = field.file_name().unwrap_or("import.xlsx").to_owned();
-                let data = field.bytes().await.map_err(|e| {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        AppError::field(
-                            "file",
-                            format!("文件不能超过 {} MB", xlsx::MAX_BYTES >> 20),
-                        )
-                    } else {
-                        AppError::field("file", "文件读取失败，请重新上传")
-                    }
-                })?;
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|e| multipart_error(&e, limit_mb))?;
                 bytes = Some(data);
             }
             Some("kind") => {
@@ -215,10 +205,9 @@ pub async fn upload(
         return Err(AppError::field("file", "文件为空"));
     }
     if bytes.len() > xlsx::MAX_BYTES {
-        return Err(AppError::field(
-            "file",
-            format!("文件不能超过 {} MB", xlsx::MAX_BYTES >> 20),
-        ));
+        return Err(AppError::PayloadTooLarge(format!(
+            "file：文件不能超过 {limit_mb} MB"
+        )));
     }
     let bytes = Arc::new(bytes.to_vec());
     // By content: a zip that opens as a workbook, whose first row is the template's header.
