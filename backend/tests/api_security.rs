@@ -329,3 +329,49 @@ async fn upload_rejections_in_envelope(b: Backend) {
     assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
 }
 db_test!(upload_rejections_in_envelope, upload_rejections_in_envelope);
+
+/// Defect 5: LIKE wildcards in the search text are literal characters.
+async fn search_wildcards_are_literal(b: Backend) {
+    use xueji_backend::registration;
+    use xueji_backend::synth::{generate, SynthSpec};
+    use xueji_shared::record::RecordRules;
+    use xueji_shared::stage::Stage;
+    let app = spawn_app(b).await;
+    let school = xueji_backend::entities::organisations::Entity::find()
+        .filter(xueji_backend::entities::organisations::Column::Code.eq("3330106001"))
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("school");
+    let mut spec = SynthSpec::new(71, 3, 330106, xueji_backend::clock::today());
+    spec.no_id_share = 0.0;
+    spec.hmt_share = 0.0;
+    let records = generate(spec).expect("synth");
+    let mut rules = RecordRules::new(xueji_backend::clock::today());
+    rules.school_stages = vec![Stage::Primary];
+    for r in &records {
+        let tx = app.state.begin_write().await.expect("tx");
+        registration::register(&*tx, &school, r, &rules)
+            .await
+            .expect("register");
+        tx.commit().await.expect("commit");
+    }
+    let token = app.token("hz-xh-1-registrar").await;
+    let all = app.get("/api/v1/students", Some(&token)).await;
+    assert_eq!(all.body["total"], 3, "{}", all.text);
+    for q in ["_", "%25", "%25%25", "__", "%5C", "%5C%25", "%C2%B7"] {
+        let r = app
+            .get(&format!("/api/v1/students?q={q}"), Some(&token))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.body["total"], 0, "q={q}: {}", r.text);
+    }
+    // A real part of a name still matches.
+    let part: String = records[0].name.chars().skip(1).collect();
+    let encoded: String = part.bytes().map(|b| format!("%{b:02X}")).collect();
+    let r = app
+        .get(&format!("/api/v1/students?q={encoded}"), Some(&token))
+        .await;
+    assert!(r.body["total"].as_i64().unwrap_or(0) >= 1, "{}", r.text);
+}
+db_test!(search_wildcards_are_literal, search_wildcards_are_literal);
