@@ -31,3 +31,4 @@ pub mod settings;
 pub mod state;
 pub mod synth;
 pub mod xlsx;
+pub mod xlsx_bounds;

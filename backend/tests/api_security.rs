@@ -1,6 +1,8 @@
 //! Issue 10: attacks found by an outside probe, each reproduced and now refused, on SQLite and
 //! PostgreSQL.
 
+#[path = "common/bomb.rs"]
+mod bomb_builder;
 mod common;
 
 use common::{assert_error, spawn_app, Backend, TestApp};
@@ -375,3 +377,71 @@ async fn search_wildcards_are_literal(b: Backend) {
     assert!(r.body["total"].as_i64().unwrap_or(0) >= 1, "{}", r.text);
 }
 db_test!(search_wildcards_are_literal, search_wildcards_are_literal);
+
+fn multipart_xlsx(bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "XUEJIBOUNDARY";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bomb.xlsx\"\r\nContent-Type: {}\r\n\r\n",
+        xueji_backend::xlsx::MIME
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Defect 1: zip bombs in the shared-string table are refused with 422 and a Chinese reason,
+/// before calamine would load them (times are printed, not asserted).
+async fn xlsx_bombs_refused(b: Backend) {
+    let app = spawn_app(b).await;
+    let token = app.token("hz-xh-1-registrar").await;
+    let bombs = [
+        (
+            "60M <si>, sizes declared",
+            bomb_builder::many_strings(60_000_000, None),
+        ),
+        (
+            "60M <si>, sizes lie",
+            bomb_builder::many_strings(60_000_000, Some(4096)),
+        ),
+        (
+            "one 1 GB string, sizes lie",
+            bomb_builder::one_long_string(1 << 30, Some(4096)),
+        ),
+        (
+            "one 1 GB string, sizes declared",
+            bomb_builder::one_long_string(1 << 30, None),
+        ),
+    ];
+    for (what, bytes) in bombs {
+        let (ct, body) = multipart_xlsx(&bytes);
+        let started = std::time::Instant::now();
+        let r = app
+            .raw(raw_post("/api/v1/imports", &ct, &token, body))
+            .await;
+        let took = started.elapsed();
+        println!(
+            "{b:?} bomb {what}: upload {} KB → {} in {:.0} ms (debug build)",
+            bytes.len() / 1024,
+            r.status,
+            took.as_secs_f64() * 1000.0
+        );
+        let msg = assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        assert!(msg.contains("file"), "{msg}");
+        // A lying archive is cut at its declared size by the zip reader and fails its
+        // checksum: refused as not a workbook; an honest one by the bounds.
+        if what.ends_with("declared") {
+            assert!(msg.contains("压缩炸弹"), "{what}: {msg}");
+        }
+    }
+    // Nothing was stored or queued.
+    let jobs = app.get("/api/v1/imports", Some(&token)).await;
+    assert_eq!(jobs.body.as_array().map(Vec::len), Some(0), "{}", jobs.text);
+    // An honest template still goes through.
+    let (ct, body) = multipart_xlsx(&xueji_backend::xlsx::template().expect("template"));
+    let r = app
+        .raw(raw_post("/api/v1/imports", &ct, &token, body))
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+}
+db_test!(xlsx_bombs_refused, xlsx_bombs_refused);

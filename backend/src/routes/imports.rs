@@ -163,7 +163,7 @@ pub async fn template(caller: Caller) -> AppResult<Response> {
     (status = 400, body = ErrorBody, description = "不是 multipart 表单"),
     (status = 413, body = ErrorBody, description = "超过 50 MB"),
     (status = 403, body = ErrorBody, description = "仅学校学籍管理员可以提交；小学新生注册未开放"),
-    (status = 422, body = ErrorBody, description = "不是 .xlsx、为空、超过 50 MB、不是导入模板，或注册类型无效"),
+    (status = 422, body = ErrorBody, description = "不是 .xlsx、为空、不是导入模板、超出模板的合理范围（压缩炸弹），或注册类型无效"),
 ))]
 pub async fn upload(
     AxState(state): AxState<AppState>,
@@ -212,24 +212,10 @@ pub async fn upload(
     let bytes = Arc::new(bytes.to_vec());
     // By content: a zip that opens as a workbook, whose first row is the template's header.
     let head = bytes.clone();
-    tokio::task::spawn_blocking(move || {
-        xlsx::sniff(&head)?;
-        struct Nothing;
-        impl xlsx::RowSink for Nothing {
-            fn row(
-                &mut self,
-                _: &xueji_shared::import::HeaderMap,
-                _: u32,
-                _: &mut Vec<xueji_shared::import::Cell>,
-            ) -> bool {
-                false
-            }
-        }
-        xlsx::read(&head, true, &mut Nothing).map(|_| ())
-    })
-    .await
-    .map_err(AppError::internal)?
-    .map_err(|reason| AppError::field("file", reason))?;
+    tokio::task::spawn_blocking(move || xlsx::recognise(&head).map(|_| ()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|reason| AppError::field("file", reason))?;
 
     let school = caller.org.clone();
     let rules = rules_for(&state.db, &school, kind).await?;

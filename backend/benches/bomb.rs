@@ -1,0 +1,100 @@
+//! Refusing zip-bomb uploads (issue 10, defect 1): the time and the extra memory
+//! `xlsx::recognise` — what `POST /imports` runs on an upload — takes to refuse each bomb,
+//! and what it takes to accept an honest filled template (target for a bomb: < 1 s and
+//! < 100 MB of extra memory).
+//!
+//! `cargo bench -p xueji-backend --bench bomb` (`XUEJI_BENCH_ROWS`, default 100 000, sets
+//! the honest file's rows). Memory is the growth of the process's peak resident set
+//! (`VmHWM`, reset before each case) over the resident set before it.
+
+#[path = "../tests/common/bomb.rs"]
+mod bomb;
+
+use std::time::Instant;
+
+use xueji_backend::{synth, xlsx};
+
+fn status_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn peak_kb() -> u64 {
+    status_kb("VmHWM:")
+}
+
+fn measure(label: &str, bytes: &[u8]) {
+    // Reset the peak to the current resident set (Linux: `5` > clear_refs), then measure.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = status_kb("VmRSS:");
+    let started = Instant::now();
+    let result = xlsx::recognise(bytes);
+    let took = started.elapsed();
+    let extra = peak_kb().saturating_sub(before);
+    println!(
+        "{label}: {:.1} MB upload → {} in {:.1} ms, extra peak memory {:.1} MB",
+        bytes.len() as f64 / 1e6,
+        match &result {
+            Ok(_) => "accepted".to_owned(),
+            Err(e) => format!("refused ({e})"),
+        },
+        took.as_secs_f64() * 1000.0,
+        extra as f64 / 1024.0
+    );
+}
+
+fn main() {
+    let bombs = [
+        (
+            "60 million <si>, sizes declared",
+            bomb::many_strings(60_000_000, None),
+        ),
+        (
+            "60 million <si>, sizes lie",
+            bomb::many_strings(60_000_000, Some(4096)),
+        ),
+        (
+            "one 1 GB string, sizes declared",
+            bomb::one_long_string(1 << 30, None),
+        ),
+        (
+            "one 1 GB string, sizes lie",
+            bomb::one_long_string(1 << 30, Some(4096)),
+        ),
+        (
+            "one 3.9 GB string, sizes declared",
+            bomb::one_long_string(0xF000_0000, None),
+        ),
+    ];
+    for (label, bytes) in &bombs {
+        measure(label, bytes);
+    }
+    // Not a bomb by its ratio: 5 million distinct strings, refused by their count.
+    let many = bomb::distinct_strings(5_000_000);
+    measure("5 million distinct strings", &many);
+    drop(many);
+
+    let n: usize = std::env::var("XUEJI_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let today = xueji_backend::clock::today();
+    let mut spec = synth::SynthSpec::new(2026, n, 330106, today);
+    spec.hmt_share = 0.0;
+    let records = synth::generate(spec).expect("synth");
+    let cells: Vec<Vec<String>> = records
+        .iter()
+        .map(xueji_shared::import::record_cells)
+        .collect();
+    let honest = xlsx::filled(&cells).expect("xlsx");
+    drop(cells);
+    drop(records);
+    measure(&format!("honest template, {n} rows"), &honest);
+}
