@@ -1,7 +1,8 @@
 //! Evidence files (佐证材料): stored content-addressed under `<data dir>/evidence/ab/cdef…`
 //! (SHA-256 of the bytes), so the same file uploaded twice is stored once and a stored file can
 //! never change under its name. Only PDF, JPEG and PNG are accepted, recognised by their
-//! content (magic bytes), never by the file name; at most [`MAX_BYTES`].
+//! content (magic bytes, then decoded or structurally checked — [`crate::evidence_check`]),
+//! never by the file name; at most [`MAX_BYTES`].
 
 use std::path::{Path, PathBuf};
 
@@ -84,6 +85,12 @@ impl EvidenceStore {
         let kind = Kind::sniff(bytes).ok_or_else(|| {
             AppError::field(field, "只接受 PDF、JPG、PNG 格式的文件（按文件内容判断）")
         })?;
+        // Not only the magic bytes: the whole file must be one of its kind, without HTML.
+        let copy = bytes.to_vec();
+        tokio::task::spawn_blocking(move || crate::evidence_check::verify(kind, &copy))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(|reason| AppError::field(field, reason))?;
         let sha256 = self.put_raw(bytes).await?;
         Ok(Stored {
             sha256,

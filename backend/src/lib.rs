@@ -17,6 +17,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod evidence;
+pub mod evidence_check;
 pub mod grades;
 pub mod identity;
 pub mod import;

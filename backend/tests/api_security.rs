@@ -445,3 +445,67 @@ async fn xlsx_bombs_refused(b: Backend) {
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
 }
 db_test!(xlsx_bombs_refused, xlsx_bombs_refused);
+
+fn multipart_named(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "XUEJIBOUNDARY";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Defect 7: files with PNG, JPEG or PDF magic followed by HTML (or otherwise not what they
+/// claim) are refused as evidence; genuine ones are accepted.
+async fn evidence_polyglots_refused(b: Backend) {
+    let app = spawn_app(b).await;
+    let token = app.token("hz-xh-1-registrar").await;
+    let html = b"<html><body><script>alert(document.cookie)</script></body></html>".to_vec();
+    let png_magic = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    let refused = [
+        (
+            "png magic + html",
+            [png_magic.to_vec(), html.clone()].concat(),
+        ),
+        (
+            "png + html after IEND",
+            [common::png(), html.clone()].concat(),
+        ),
+        (
+            "jpeg magic + html",
+            [vec![0xFF, 0xD8, 0xFF, 0xE0], html.clone()].concat(),
+        ),
+        (
+            "pdf magic + html",
+            [b"%PDF-1.4\n".to_vec(), html.clone()].concat(),
+        ),
+        ("pdf + html", [common::pdf("x"), html.clone()].concat()),
+        (
+            "pdf without structure",
+            b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF".to_vec(),
+        ),
+    ];
+    for (what, bytes) in refused {
+        let (ct, body) = multipart_named("a.png", &bytes);
+        let r = app
+            .raw(raw_post("/api/v1/evidence", &ct, &token, body))
+            .await;
+        let msg = assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        assert_eq!(r.body["error"]["fields"][0]["field"], "file", "{what}");
+        assert!(msg.contains("不是有效的"), "{what}: {msg}");
+    }
+    for (name, bytes, mime) in [
+        ("a.png", common::png(), "image/png"),
+        ("a.pdf", common::pdf("证明"), "application/pdf"),
+    ] {
+        let (ct, body) = multipart_named(name, &bytes);
+        let r = app
+            .raw(raw_post("/api/v1/evidence", &ct, &token, body))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{name}: {}", r.text);
+        assert_eq!(r.body["mime"], mime);
+    }
+}
+db_test!(evidence_polyglots_refused, evidence_polyglots_refused);
