@@ -276,3 +276,15 @@ pub fn png() -> Vec<u8> {
     }
     out
 }
+
+/// A small genuine JPEG (16 × 12 pixels, a gradient).
+pub fn jpeg() -> Vec<u8> {
+    let mut out = Vec::new();
+    let pixels: Vec<u8> = (0..16 * 12)
+        .flat_map(|i| [(i * 3) as u8, 128, (255 - i) as u8])
+        .collect();
+    jpeg_encoder::Encoder::new(&mut out, 85)
+        .encode(&pixels, 16, 12, jpeg_encoder::ColorType::Rgb)
+        .expect("jpeg");
+    out
+}
