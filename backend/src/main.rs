@@ -156,6 +156,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         tracing::info!("demo data seeded (password {})", demo::DEMO_PASSWORD);
     }
     xueji_backend::import::spawn_recovery(state.clone());
+    xueji_backend::scan::spawn_recovery(state.clone());
     match nightly {
         Some(at) => {
             xueji_backend::scan::spawn_nightly(state.clone(), at);
