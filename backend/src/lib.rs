@@ -9,6 +9,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod app;
 pub mod audit;
+pub mod audit_anchor;
 pub mod auth;
 pub mod clock;
 pub mod config;

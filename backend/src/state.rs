@@ -21,6 +21,8 @@ pub struct Inner {
     /// A random id of this server process, naming the owner of the jobs it drives.
     pub instance: String,
     pub dist_dir: PathBuf,
+    /// Where files beside the database live (evidence, imports, audit anchors).
+    pub data_dir: PathBuf,
     /// Evidence files (佐证材料), content-addressed (see [`crate::evidence`]).
     pub evidence: crate::evidence::EvidenceStore,
     /// Uploaded import spreadsheets, content-addressed like evidence (see [`crate::import`]).
@@ -59,6 +61,7 @@ impl AppState {
             dist_dir,
             evidence: crate::evidence::EvidenceStore::new(data_dir.join("evidence")),
             imports: crate::evidence::EvidenceStore::new(data_dir.join("imports")),
+            data_dir,
             sqlite_writer,
         }))
     }
