@@ -28,6 +28,7 @@ use crate::passwords::policy;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccountQuery {
     /// Accounts of this organisation (own or directly below); default: both.
     pub org_id: Option<i64>,
@@ -271,7 +272,8 @@ async fn change(
 }
 
 /// Edit the display name or role, disable or enable an account.
-#[utoipa::path(patch, path = "/accounts/{id}", tag = "账号", request_body = UpdateAccount, security(("bearer" = [])),
+#[utoipa::path(patch, path = "/accounts/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "账号", request_body = UpdateAccount, security(("bearer" = [])),
     responses((status = 200, body = AccountInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update(
@@ -304,7 +306,8 @@ pub async fn update(
 }
 
 /// Unlock an account locked by wrong passwords.
-#[utoipa::path(post, path = "/accounts/{id}/unlock", tag = "账号", security(("bearer" = [])),
+#[utoipa::path(post, path = "/accounts/{id}/unlock",
+    params(("id" = i64, Path, description = "编号")), tag = "账号", security(("bearer" = [])),
     responses((status = 200, body = AccountInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn unlock(
     State(state): State<AppState>,
@@ -321,7 +324,8 @@ pub async fn unlock(
 
 /// Set a new password of another account; the owner must change it at the next sign-in; its
 /// sessions end (refresh tokens revoked). One's own account: 403 (use `POST /me/password`).
-#[utoipa::path(post, path = "/accounts/{id}/reset-password", tag = "账号", request_body = ResetPassword,
+#[utoipa::path(post, path = "/accounts/{id}/reset-password",
+    params(("id" = i64, Path, description = "编号")), tag = "账号", request_body = ResetPassword,
     security(("bearer" = [])),
     responses((status = 200, body = AccountInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -364,7 +368,8 @@ pub async fn reset_password(
 }
 
 /// Record that an account's password was lent (to whom, why, until when).
-#[utoipa::path(post, path = "/accounts/{id}/loan", tag = "账号", request_body = PasswordLoanRequest,
+#[utoipa::path(post, path = "/accounts/{id}/loan",
+    params(("id" = i64, Path, description = "编号")), tag = "账号", request_body = PasswordLoanRequest,
     security(("bearer" = [])),
     responses((status = 200, body = AccountInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]

@@ -289,7 +289,8 @@ pub async fn list(
 }
 
 /// An import job: status, progress, counts and the first 200 report lines.
-#[utoipa::path(get, path = "/imports/{id}", tag = "学籍注册", security(("bearer" = [])),
+#[utoipa::path(get, path = "/imports/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍注册", security(("bearer" = [])),
     responses((status = 200, body = ImportJobInfo), (status = 404, body = ErrorBody)))]
 pub async fn get(
     AxState(state): AxState<AppState>,
@@ -301,7 +302,8 @@ pub async fn get(
 }
 
 /// The full per-row report as a workbook (行号, 字段, 原因, 填写内容).
-#[utoipa::path(get, path = "/imports/{id}/report.xlsx", tag = "学籍注册", security(("bearer" = [])),
+#[utoipa::path(get, path = "/imports/{id}/report.xlsx",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍注册", security(("bearer" = [])),
     responses(
     (status = 200, description = "校验报告", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (status = 404, body = ErrorBody),
@@ -331,7 +333,8 @@ pub async fn report(
 /// Import the checked rows: `valid_only` — every valid row becomes a registration request;
 /// `all_or_nothing` — refused (422 with the count) while any row is invalid. The rows are
 /// checked again with today's rules and written in one transaction in the background.
-#[utoipa::path(post, path = "/imports/{id}/commit", tag = "学籍注册", request_body = CommitImport,
+#[utoipa::path(post, path = "/imports/{id}/commit",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍注册", request_body = CommitImport,
     security(("bearer" = [])), responses(
     (status = 202, body = ImportJobInfo, description = "正在导入"),
     (status = 403, body = ErrorBody, description = "不是本校学籍管理员；小学新生注册未开放"),
@@ -394,7 +397,8 @@ pub async fn commit(
 }
 
 /// Cancel a job that has not been imported: nothing goes in.
-#[utoipa::path(post, path = "/imports/{id}/cancel", tag = "学籍注册", security(("bearer" = [])),
+#[utoipa::path(post, path = "/imports/{id}/cancel",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍注册", security(("bearer" = [])),
     responses(
     (status = 200, body = ImportJobInfo),
     (status = 403, body = ErrorBody, description = "不是本校学籍管理员"),

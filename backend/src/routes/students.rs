@@ -29,6 +29,7 @@ use crate::grades;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StudentQuery {
     /// A student number (exact), an ID number (exact), or part of a name.
     pub q: Option<String>,
@@ -339,7 +340,8 @@ pub async fn search(
 }
 
 /// The student card of a student of the caller's jurisdiction.
-#[utoipa::path(get, path = "/students/{id}", tag = "学籍查询", security(("bearer" = [])),
+#[utoipa::path(get, path = "/students/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍查询", security(("bearer" = [])),
     responses((status = 200, body = StudentCard), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn card(
     State(state): State<AppState>,
