@@ -29,14 +29,14 @@ pub const PER_CLIENT: Limit = Limit {
 
 pub const TOO_MANY: &str = "请求过于频繁，请稍后再试";
 
-/// Count one attempt in `bucket`; `Some(seconds)` when the bucket is over its limit (the
-/// attempt must be refused, retry after that many seconds).
-pub async fn hit<C: ConnectionTrait>(
+/// Count one event in `bucket`'s current window of `window_secs`: the events in the window so
+/// far (this one included) and the window's start (Unix seconds).
+pub async fn count<C: ConnectionTrait>(
     conn: &C,
     bucket: &str,
-    limit: Limit,
+    window_secs: i64,
     now: i64,
-) -> AppResult<Option<i64>> {
+) -> AppResult<(i64, i64)> {
     let backend = conn.get_database_backend();
     let p = if backend == DbBackend::Postgres {
         "$"
@@ -58,7 +58,7 @@ pub async fn hit<C: ConnectionTrait>(
         .query_one(Statement::from_sql_and_values(
             backend,
             sql,
-            [bucket.into(), now.into(), (now - limit.window_secs).into()],
+            [bucket.into(), now.into(), (now - window_secs).into()],
         ))
         .await?
         .ok_or_else(|| AppError::Internal("login_attempts upsert returned nothing".into()))?;
@@ -67,6 +67,18 @@ pub async fn hit<C: ConnectionTrait>(
         .map(i64::from)
         .or_else(|_| row.try_get::<i64>("", "hits"))?;
     let start: i64 = row.try_get("", "window_start")?;
+    Ok((hits, start))
+}
+
+/// Count one attempt in `bucket`; `Some(seconds)` when the bucket is over its limit (the
+/// attempt must be refused, retry after that many seconds).
+pub async fn hit<C: ConnectionTrait>(
+    conn: &C,
+    bucket: &str,
+    limit: Limit,
+    now: i64,
+) -> AppResult<Option<i64>> {
+    let (hits, start) = count(conn, bucket, limit.window_secs, now).await?;
     Ok((hits > limit.max).then(|| (start + limit.window_secs - now).max(1)))
 }
 

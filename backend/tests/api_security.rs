@@ -151,6 +151,18 @@ async fn unknown_user_and_wrong_password_alike(b: Backend) {
     assert_eq!(wrong.status, unknown.status);
     assert_eq!(wrong.body, unknown.body);
     assert!(!wrong.text.contains("还可尝试"), "{}", wrong.text);
+    // Up to the lock and after it, an unknown username is answered like an existing one.
+    for i in 0..6 {
+        let unknown = sign_in(&app, "no-such-user", "Wrong#2026x").await;
+        let wrong = sign_in(&app, "hz-xh-1-leader", "Wrong#2026x").await;
+        assert_eq!(
+            (wrong.status, &wrong.body),
+            (unknown.status, &unknown.body),
+            "attempt {i}"
+        );
+    }
+    let last = sign_in(&app, "no-such-user", "Wrong#2026x").await;
+    assert_error(&last, StatusCode::LOCKED, "locked");
 }
 db_test!(
     unknown_user_and_wrong_password_alike,
@@ -170,9 +182,9 @@ async fn login_rate_limited(b: Backend) {
                 &format!("guess-{i}"),
             ))
             .await;
-        assert_eq!(
-            r.status,
-            StatusCode::UNAUTHORIZED,
+        // Wrong, then "locked" like an existing account: not yet rate-limited.
+        assert!(
+            [StatusCode::UNAUTHORIZED, StatusCode::LOCKED].contains(&r.status),
             "attempt {i}: {}",
             r.text
         );

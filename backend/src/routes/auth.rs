@@ -55,6 +55,20 @@ pub async fn login(
     let Some(account) = account else {
         state.passwords.verify(req.password, None).await?;
         let tx = state.begin_write().await?;
+        // An unknown username "locks" like an account under the default policy, so that the
+        // lock does not tell which usernames exist.
+        let policy = xueji_shared::account::PasswordPolicy::default();
+        let (threshold, lock_minutes) = (
+            i64::from(policy.lockout_threshold),
+            i64::from(policy.lockout_minutes),
+        );
+        let (failures, since) = crate::ratelimit::count(
+            &*tx,
+            &format!("unknown:{username}"),
+            lock_minutes * 60,
+            now.timestamp(),
+        )
+        .await?;
         let actor = Actor {
             client_ip,
             ..Default::default()
@@ -72,7 +86,19 @@ pub async fn login(
         )
         .await?;
         tx.commit().await?;
-        return Err(AppError::Unauthorized(BAD_CREDENTIALS.into()));
+        return Err(if failures == threshold {
+            AppError::Locked(format!(
+                "密码连续输错 {threshold} 次，账号已锁定 {lock_minutes} 分钟"
+            ))
+        } else if failures > threshold {
+            let left = since + lock_minutes * 60 - now.timestamp();
+            let minutes = (left - 1).max(0) / 60 + 1;
+            AppError::Locked(format!(
+                "密码连续输错 {threshold} 次，账号已锁定，请 {minutes} 分钟后再试"
+            ))
+        } else {
+            AppError::Unauthorized(BAD_CREDENTIALS.into())
+        });
     };
 
     let org = organisations::Entity::find_by_id(account.org_id)
