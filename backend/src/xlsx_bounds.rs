@@ -147,45 +147,59 @@ pub fn scan_shared_strings(r: &mut impl Read, b: Bounds) -> Result<(), String> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(_) => return Err(BROKEN.to_owned()),
         };
-        for &c in &buf[..n] {
+        let mut chunk = &buf[..n];
+        while !chunk.is_empty() {
             if in_tag {
-                if c == b'>' {
-                    in_tag = false;
-                    match tag_kind(&tag) {
-                        Tag::SiStart => {
-                            strings += 1;
-                            if strings > b.max_strings {
-                                return Err(too_much("共享字符串过多"));
-                            }
-                            current = 0;
-                            in_string = !tag.ends_with(b"/");
+                let Some(close) = memchr::memchr(b'>', chunk) else {
+                    let room = 4096usize.saturating_sub(tag.len());
+                    tag.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    break;
+                };
+                let room = 4096usize.saturating_sub(tag.len());
+                tag.extend_from_slice(&chunk[..close.min(room)]);
+                chunk = &chunk[close + 1..];
+                in_tag = false;
+                match tag_kind(&tag) {
+                    Tag::SiStart => {
+                        strings += 1;
+                        if strings > b.max_strings {
+                            return Err(too_much("共享字符串过多"));
                         }
-                        Tag::SiEnd => in_string = false,
-                        Tag::Sst => {
-                            for attr in [&b"uniqueCount="[..], b"count="] {
-                                if let Some(v) = attr_number(&tag, attr) {
-                                    if v > b.max_strings {
-                                        return Err(too_much("共享字符串过多"));
-                                    }
+                        current = 0;
+                        in_string = !tag.ends_with(b"/");
+                    }
+                    Tag::SiEnd => in_string = false,
+                    Tag::Sst => {
+                        for attr in [&b"uniqueCount="[..], b"count="] {
+                            if let Some(v) = attr_number(&tag, attr) {
+                                if v > b.max_strings {
+                                    return Err(too_much("共享字符串过多"));
                                 }
                             }
                         }
-                        Tag::Other => {}
                     }
-                    tag.clear();
-                } else if tag.len() < 4096 {
-                    tag.push(c);
+                    Tag::Other => {}
                 }
-            } else if c == b'<' {
-                in_tag = true;
-            } else if in_string {
-                current += 1;
-                total += 1;
-                if current > b.max_string_bytes {
-                    return Err(too_much("单个字符串过长"));
+                tag.clear();
+            } else {
+                let open = memchr::memchr(b'<', chunk);
+                let text = open.unwrap_or(chunk.len()) as u64;
+                if in_string {
+                    current += text;
+                    total += text;
+                    if current > b.max_string_bytes {
+                        return Err(too_much("单个字符串过长"));
+                    }
+                    if total > b.max_total_string_bytes {
+                        return Err(too_much("共享字符串总长度过大"));
+                    }
                 }
-                if total > b.max_total_string_bytes {
-                    return Err(too_much("共享字符串总长度过大"));
+                match open {
+                    Some(i) => {
+                        chunk = &chunk[i + 1..];
+                        in_tag = true;
+                    }
+                    None => break,
                 }
             }
         }

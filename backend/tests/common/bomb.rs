@@ -98,6 +98,10 @@ fn write_zip(entries: &[Entry]) -> Vec<u8> {
 /// The template's entries (stored) with `xl/sharedStrings.xml` replaced by the given deflate
 /// stream; `declared` overrides its uncompressed size in the headers (a lying archive).
 fn with_shared_strings(stream: Vec<u8>, size: u64, declared: Option<u32>) -> Vec<u8> {
+    with_shared_strings_crc(stream, size, declared, 0)
+}
+
+fn with_shared_strings_crc(stream: Vec<u8>, size: u64, declared: Option<u32>, crc: u32) -> Vec<u8> {
     let template = xueji_backend::xlsx::template().expect("template");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(template)).expect("zip");
     let mut entries = Vec::new();
@@ -122,7 +126,7 @@ fn with_shared_strings(stream: Vec<u8>, size: u64, declared: Option<u32>) -> Vec
     entries.push(Entry {
         name: "xl/sharedStrings.xml".into(),
         method: 8,
-        crc: 0,
+        crc,
         size: declared.unwrap_or(u32::try_from(size).unwrap_or(u32::MAX)),
         data: stream,
     });
@@ -149,7 +153,8 @@ pub fn one_long_string(bytes: u64, declared: Option<u32>) -> Vec<u8> {
     with_shared_strings(stream, size, declared)
 }
 
-/// An honestly compressed table of `n` distinct short strings (compression ratio about 5).
+/// An honestly compressed table of `n` distinct short strings (compression ratio about 5),
+/// with its real checksum.
 pub fn distinct_strings(n: u64) -> Vec<u8> {
     let mut xml = SST_HEAD.to_vec();
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -161,6 +166,8 @@ pub fn distinct_strings(n: u64) -> Vec<u8> {
     }
     xml.extend_from_slice(b"</sst>");
     let size = xml.len() as u64;
+    let mut crc = flate2::Crc::new();
+    crc.update(&xml);
     let stream = deflate_part(&xml, FlushCompress::Finish);
-    with_shared_strings(stream, size, None)
+    with_shared_strings_crc(stream, size, None, crc.sum())
 }
