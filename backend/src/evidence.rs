@@ -167,8 +167,10 @@ mod tests {
     async fn stored_once_by_content_and_checked() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = EvidenceStore::new(dir.path().join("evidence"));
-        let pdf = b"%PDF-1.4\nhello".to_vec();
+        let pdf = crate::evidence_check::tests::minimal_pdf();
         let a = store.put("file", &pdf).await.expect("put");
+        // Magic bytes alone are not a PDF.
+        assert!(store.put("file", b"%PDF-1.4\nhello").await.is_err());
         let b = store.put("file", &pdf).await.expect("put again");
         assert_eq!(a, b);
         assert_eq!(a.kind, Kind::Pdf);
