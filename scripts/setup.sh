@@ -97,9 +97,22 @@ ensure_postgres() {
   log "PostgreSQL did not come up"; exit 1
 }
 
+# schemathesis (the API probe, scripts/schemathesis.sh) from PyPI into a virtual environment
+# under target/, at the version pinned in scripts/schemathesis-requirements.txt.
+setup_schemathesis() {
+  local venv="$ROOT/target/schemathesis-venv" req="$ROOT/scripts/schemathesis-requirements.txt"
+  if [ -x "$venv/bin/st" ] && [ "$venv/.installed" -nt "$req" ]; then return 0; fi
+  apt_install python3 python3-venv curl
+  log "installing schemathesis into ${venv#$ROOT/}"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
+  touch "$venv/.installed"
+}
+
 setup_test() {
   setup_build
   ensure_chromium
   ensure_postgres
   npm_ci "$ROOT/e2e"
+  setup_schemathesis
 }

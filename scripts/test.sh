@@ -21,6 +21,8 @@ if [ -d "$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown/lib" ]; the
     -p xueji-shared -p xueji-frontend -- -D warnings
 fi
 
+# Includes the property-driven fuzzing of the shared parsers (shared/tests/fuzz.rs), brief
+# here; XUEJI_FUZZ_CASES=200000 runs it longer.
 step "unit and API tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
@@ -33,5 +35,8 @@ cargo xtask dist
 step "browser tests (headless Chromium)"
 cargo build --locked -p xueji-backend
 (cd e2e && XUEJI_BIN="$ROOT/target/debug/xueji" XUEJI_DIST_DIR="$ROOT/dist" npm test)
+
+step "API probe: schemathesis against the OpenAPI document (registrar, province administrator)"
+XUEJI_BIN="$ROOT/target/debug/xueji" "$ROOT/scripts/schemathesis.sh"
 
 step "all tests passed"

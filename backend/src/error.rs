@@ -35,6 +35,12 @@ pub enum AppError {
     PasswordChangeRequired,
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// 413: the body is over the endpoint's limit.
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    /// 429 with a `Retry-After` header (seconds).
+    #[error("rate limited: {message}")]
+    RateLimited { message: String, retry_after: i64 },
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),
     #[error("internal error: {0}")]
@@ -92,13 +98,19 @@ impl AppError {
                 }],
             ),
             AppError::Locked(m) => (StatusCode::LOCKED, "locked", m.clone(), vec![]),
+            AppError::PayloadTooLarge(m) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                m.clone(),
+                vec![],
+            ),
             AppError::PasswordChangeRequired => (
                 StatusCode::FORBIDDEN,
                 "password_change_required",
                 "请先修改密码后再继续操作".into(),
                 vec![],
             ),
-            AppError::TooManyRequests(m) => (
+            AppError::TooManyRequests(m) | AppError::RateLimited { message: m, .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
                 m.clone(),
@@ -120,7 +132,14 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        error_response(status, code, message, fields)
+        let mut response = error_response(status, code, message, fields);
+        if let AppError::RateLimited { retry_after, .. } = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after.max(1)),
+            );
+        }
+        response
     }
 }
 
@@ -151,6 +170,14 @@ impl From<JsonRejection> for AppError {
                 AppError::BadRequest(format!("请求体不是合法的 JSON{}", position_zh(&detail)))
             }
             JsonRejection::JsonDataError(_) => json_data_error(&detail),
+            JsonRejection::BytesRejection(_)
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                AppError::PayloadTooLarge(format!(
+                    "请求体超过大小限制（{} MB）",
+                    crate::app::JSON_BODY_LIMIT >> 20
+                ))
+            }
             JsonRejection::BytesRejection(_) => {
                 AppError::BadRequest("请求体无法读取或超过大小限制".into())
             }
@@ -218,6 +245,48 @@ pub struct ApiPath<T>(pub T);
 #[derive(Debug, Clone, Copy, Default, axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct ApiQuery<T>(pub T);
+
+/// `Multipart` whose rejections become [`AppError`]: a body that is not `multipart/form-data`
+/// is a 400 in the envelope, not axum's plain-text answer.
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for ApiMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|_| {
+                AppError::BadRequest(
+                    "请求体必须是 multipart/form-data 表单（Content-Type 带 boundary）".into(),
+                )
+            })
+    }
+}
+
+impl ApiMultipart {
+    /// The next part; an over-limit body is 413 (`limit_mb` names the endpoint's limit),
+    /// anything else malformed 400, both in the envelope.
+    pub async fn next_field(
+        &mut self,
+        limit_mb: usize,
+    ) -> AppResult<Option<axum::extract::multipart::Field<'_>>> {
+        self.0
+            .next_field()
+            .await
+            .map_err(|e| multipart_error(&e, limit_mb))
+    }
+}
+
+/// A multipart read error in the envelope: 413 over the limit, otherwise 400.
+pub fn multipart_error(e: &axum::extract::multipart::MultipartError, limit_mb: usize) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge(format!("file：文件不能超过 {limit_mb} MB"))
+    } else {
+        AppError::BadRequest("上传内容不是有效的 multipart 表单".into())
+    }
+}
 
 /// `Json<T>` whose rejections become [`AppError`] (Chinese, in the envelope).
 #[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]

@@ -1,7 +1,8 @@
 //! Evidence files (佐证材料): stored content-addressed under `<data dir>/evidence/ab/cdef…`
 //! (SHA-256 of the bytes), so the same file uploaded twice is stored once and a stored file can
 //! never change under its name. Only PDF, JPEG and PNG are accepted, recognised by their
-//! content (magic bytes), never by the file name; at most [`MAX_BYTES`].
+//! content (magic bytes, then decoded or structurally checked — [`crate::evidence_check`]),
+//! never by the file name; at most [`MAX_BYTES`].
 
 use std::path::{Path, PathBuf};
 
@@ -84,6 +85,12 @@ impl EvidenceStore {
         let kind = Kind::sniff(bytes).ok_or_else(|| {
             AppError::field(field, "只接受 PDF、JPG、PNG 格式的文件（按文件内容判断）")
         })?;
+        // Not only the magic bytes: the whole file must be one of its kind, without HTML.
+        let copy = bytes.to_vec();
+        tokio::task::spawn_blocking(move || crate::evidence_check::verify(kind, &copy))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(|reason| AppError::field(field, reason))?;
         let sha256 = self.put_raw(bytes).await?;
         Ok(Stored {
             sha256,
@@ -160,8 +167,10 @@ mod tests {
     async fn stored_once_by_content_and_checked() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = EvidenceStore::new(dir.path().join("evidence"));
-        let pdf = b"%PDF-1.4\nhello".to_vec();
+        let pdf = crate::evidence_check::tests::minimal_pdf();
         let a = store.put("file", &pdf).await.expect("put");
+        // Magic bytes alone are not a PDF.
+        assert!(store.put("file", b"%PDF-1.4\nhello").await.is_err());
         let b = store.put("file", &pdf).await.expect("put again");
         assert_eq!(a, b);
         assert_eq!(a.kind, Kind::Pdf);

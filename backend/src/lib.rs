@@ -9,6 +9,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod app;
 pub mod audit;
+pub mod audit_anchor;
 pub mod auth;
 pub mod business;
 pub mod clock;
@@ -19,8 +20,10 @@ pub mod engine;
 pub mod entities;
 pub mod error;
 pub mod evidence;
+pub mod evidence_check;
 pub mod extract;
 pub mod passwords;
+pub mod ratelimit;
 pub mod routes;
 pub mod scope;
 pub mod settings;

@@ -104,7 +104,16 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::AuditVerify => {
             let conn = db::connect(&config.database_url()).await?;
             db::migrate(&conn).await?;
-            let breaks = xueji_backend::audit::verify(&conn).await?;
+            let mut breaks = xueji_backend::audit::verify(&conn).await?;
+            let anchors = xueji_backend::audit_anchor::path_in(&config.data_dir);
+            if anchors.exists() {
+                breaks.extend(xueji_backend::audit_anchor::verify(&conn, &anchors).await?);
+            } else {
+                println!(
+                    "no audit anchors at {} (the newest entries cannot be checked)",
+                    anchors.display()
+                );
+            }
             if breaks.is_empty() {
                 println!("audit log intact");
                 Ok(())
@@ -167,6 +176,8 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     xueji_backend::student::problem_records::backfill_engine(&state.db).await?;
     xueji_backend::business::registration::import::spawn_recovery(state.clone());
+    xueji_backend::business::problems::scan::spawn_recovery(state.clone());
+    xueji_backend::audit_anchor::spawn(state.clone());
     match nightly {
         Some(at) => {
             xueji_backend::business::problems::scan::spawn_nightly(state.clone(), at);

@@ -18,7 +18,11 @@ pub struct Inner {
     pub tokens: TokenKeys,
     pub passwords: PasswordHasherPool,
     pub trust_proxy: bool,
+    /// A random id of this server process, naming the owner of the jobs it drives.
+    pub instance: String,
     pub dist_dir: PathBuf,
+    /// Where files beside the database live (evidence, imports, audit anchors).
+    pub data_dir: PathBuf,
     /// Evidence files (佐证材料), content-addressed (see [`crate::evidence`]).
     pub evidence: crate::evidence::EvidenceStore,
     /// Uploaded import spreadsheets, content-addressed like evidence (see [`crate::business::registration::import`]).
@@ -50,9 +54,14 @@ impl AppState {
             tokens: TokenKeys::new(jwt_secret),
             passwords: PasswordHasherPool::new(),
             trust_proxy,
+            instance: {
+                use rand::Rng;
+                hex::encode(rand::thread_rng().gen::<[u8; 12]>())
+            },
             dist_dir,
             evidence: crate::evidence::EvidenceStore::new(data_dir.join("evidence")),
             imports: crate::evidence::EvidenceStore::new(data_dir.join("imports")),
+            data_dir,
             sqlite_writer,
         }))
     }

@@ -335,13 +335,9 @@ async fn expiry_and_password_loans_force_a_change(b: Backend) {
     .await;
     assert_eq!(body["account"]["password_change_required"], true);
     // The province's lockout threshold (3) applies.
-    for left in [2, 1] {
-        let (s, b) = sign_in(&app, "nb-hs-3-registrar", "bad").await;
+    for _ in 0..2 {
+        let (s, _) = sign_in(&app, "nb-hs-3-registrar", "bad").await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
-        assert!(b["error"]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains(&format!("还可尝试 {left} 次")));
     }
     assert_eq!(
         sign_in(&app, "nb-hs-3-registrar", "bad").await.0,

@@ -39,7 +39,7 @@ async fn upload(
 async fn evidence_is_checked_by_content_and_stored_once(b: Backend) {
     let app = spawn_app(b).await;
     let t = app.token("hz-xh-1-registrar").await;
-    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF".to_vec();
+    let pdf = common::pdf("户口簿");
     let r = upload(&app, &t, "file", "户口簿.pdf", &pdf).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.body["mime"], "application/pdf");
@@ -53,7 +53,7 @@ async fn evidence_is_checked_by_content_and_stored_once(b: Backend) {
     let again = upload(&app, &t, "file", "copy.pdf", &pdf).await;
     assert_eq!(again.body["sha256"], sha.as_str());
     // A PNG named .pdf is a PNG; an executable named .pdf is refused.
-    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+    let png = common::png();
     assert_eq!(
         upload(&app, &t, "file", "x.pdf", &png).await.body["mime"],
         "image/png"

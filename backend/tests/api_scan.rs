@@ -627,21 +627,37 @@ async fn one_run_at_a_time(b: Backend) {
         "{refused:?}"
     );
 
-    // Its instance died: the heartbeat stopped; the next start marks it failed and runs.
+    // Its instance died: the heartbeat stopped. The next start (of another scope) takes the
+    // run over and resumes it at once (409: it is running again), instead of failing it.
     let mut am = busy.into_active_model();
     am.heartbeat_at = Set(now - chrono::Duration::minutes(30));
     let busy = am.update(app.db()).await.expect("stale");
+    let msg = assert_error(
+        &post_empty(&app, "/api/v1/scans", &zj).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    assert!(msg.contains("已有查重任务正在运行"), "{msg}");
+    let mut resumed = None;
+    for _ in 0..600 {
+        let r = scan_runs::Entity::find_by_id(busy.id)
+            .one(app.db())
+            .await
+            .expect("q")
+            .expect("run");
+        if r.running_slot.is_none() {
+            resumed = Some(r);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let resumed = resumed.expect("the resumed run ends");
+    assert_eq!(resumed.state, "done");
+    assert_eq!(resumed.owner.as_deref(), Some(app.state.instance.as_str()));
+    assert!(resumed.done >= 200, "{resumed:?}");
     let run = start(&app, &zj).await;
     let run = wait_done(&app, &zj, run["id"].as_i64().expect("id")).await;
     assert_eq!(run["state"], "done");
-    let dead = scan_runs::Entity::find_by_id(busy.id)
-        .one(app.db())
-        .await
-        .expect("q")
-        .expect("run");
-    assert_eq!(dead.state, "failed");
-    assert_eq!(dead.running_slot, None);
-    assert!(dead.error.as_deref().unwrap_or_default().contains("中断"));
 
     // Simultaneous starts (started, not yet driven): exactly one wins, on both databases —
     // through the check or, when both pass it, through the unique slot.
@@ -681,3 +697,171 @@ async fn one_run_at_a_time(b: Backend) {
     );
 }
 db_test!(one_run_at_a_time, one_run_at_a_time);
+
+/// Issue 10, defect 8: a run whose instance died goes on from its cursor — the students before
+/// it are not walked again — when the next start of its scope comes (at once, not after five
+/// minutes), and the take-over is audited.
+async fn an_interrupted_run_resumes_from_its_cursor(b: Backend) {
+    let app = spawn_app(b).await;
+    let xh1 = school_id(&app, "3330106001").await;
+    let mut ids = Vec::new();
+    for (name, bad_id) in [("甲一", "123"), ("乙二", "456"), ("丙三", "789")] {
+        ids.push(
+            seed(
+                &app,
+                xh1,
+                Seed {
+                    name,
+                    id_number: Some(bad_id),
+                    claim: false,
+                    ..Default::default()
+                },
+            )
+            .await,
+        );
+    }
+    let long_ago = Utc::now() - chrono::Duration::seconds(60);
+    let dead = scan_runs::ActiveModel {
+        province_code: Set(None),
+        trigger_kind: Set("nightly".into()),
+        state: Set("running".into()),
+        total: Set(3),
+        done: Set(2),
+        found_invalid_id: Set(0),
+        found_dup_with_id: Set(0),
+        found_dup_without_id: Set(0),
+        started_by: Set(None),
+        started_at: Set(long_ago),
+        finished_at: Set(None),
+        heartbeat_at: Set(long_ago),
+        cursor: Set(ids[1]),
+        running_slot: Set(Some(1)),
+        error: Set(None),
+        owner: Set(Some("a-dead-instance".into())),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .expect("run");
+    let moe = app.token("moe-registrar").await;
+    let r = post_empty(&app, "/api/v1/scans", &moe).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    assert_eq!(r.body["id"], dead.id, "the interrupted run itself goes on");
+    let end = wait_done(&app, &moe, dead.id).await;
+    assert_eq!(end["state"], "done", "{end}");
+    assert_eq!(end["done"], 3, "{end}");
+    // Only the student after the cursor was walked.
+    let rows = problem_rows(&app).await;
+    assert_eq!(rows, [("invalid_id".to_owned(), ids[2], None)]);
+    let resumes = xueji_backend::entities::audit_log::Entity::find()
+        .filter(xueji_backend::entities::audit_log::Column::Action.eq("scan.resume"))
+        .count(app.db())
+        .await
+        .expect("audit");
+    assert_eq!(resumes, 1);
+
+    // A run whose instance is alive (fresh heartbeat) is not taken over.
+    let alive = scan_runs::ActiveModel {
+        province_code: Set(None),
+        trigger_kind: Set("nightly".into()),
+        state: Set("running".into()),
+        total: Set(3),
+        done: Set(0),
+        found_invalid_id: Set(0),
+        found_dup_with_id: Set(0),
+        found_dup_without_id: Set(0),
+        started_by: Set(None),
+        started_at: Set(Utc::now()),
+        finished_at: Set(None),
+        heartbeat_at: Set(Utc::now()),
+        cursor: Set(0),
+        running_slot: Set(Some(1)),
+        error: Set(None),
+        owner: Set(Some("another-live-instance".into())),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .expect("run");
+    assert_error(
+        &post_empty(&app, "/api/v1/scans", &moe).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    assert!(scan::take_over_stale(&app.state)
+        .await
+        .expect("q")
+        .is_none());
+    let still = scan_runs::Entity::find_by_id(alive.id)
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("run");
+    assert_eq!(still.owner.as_deref(), Some("another-live-instance"));
+}
+db_test!(
+    an_interrupted_run_resumes_from_its_cursor,
+    an_interrupted_run_resumes_from_its_cursor
+);
+
+/// Issue 10: of several instances trying to take over one interrupted run at once, exactly
+/// one wins (a conditional update).
+async fn one_instance_takes_over(b: Backend) {
+    let app = spawn_app(b).await;
+    let long_ago = Utc::now() - chrono::Duration::seconds(60);
+    let dead = scan_runs::ActiveModel {
+        province_code: Set(None),
+        trigger_kind: Set("nightly".into()),
+        state: Set("running".into()),
+        total: Set(0),
+        done: Set(0),
+        found_invalid_id: Set(0),
+        found_dup_with_id: Set(0),
+        found_dup_without_id: Set(0),
+        started_by: Set(None),
+        started_at: Set(long_ago),
+        finished_at: Set(None),
+        heartbeat_at: Set(long_ago),
+        cursor: Set(0),
+        running_slot: Set(Some(1)),
+        error: Set(None),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .expect("run");
+    let dir = tempfile::tempdir().expect("dir");
+    let instances: Vec<_> = (0..4)
+        .map(|_| {
+            xueji_backend::state::AppState::new(
+                app.db().clone(),
+                b"test-secret-test-secret-test-secret!",
+                false,
+                dir.path().join("dist"),
+                dir.path().join("data"),
+            )
+        })
+        .collect();
+    let tasks: Vec<_> = instances
+        .iter()
+        .cloned()
+        .map(|s| tokio::spawn(async move { scan::take_over_stale(&s).await.expect("take over") }))
+        .collect();
+    let mut winners = Vec::new();
+    for t in tasks {
+        if let Some(run) = t.await.expect("join") {
+            winners.push(run.owner);
+        }
+    }
+    assert_eq!(winners.len(), 1, "{winners:?}");
+    let row = scan_runs::Entity::find_by_id(dead.id)
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("run");
+    assert_eq!(row.owner, winners[0]);
+    assert!(instances
+        .iter()
+        .any(|s| Some(s.instance.as_str()) == row.owner.as_deref()));
+}
+db_test!(one_instance_takes_over, one_instance_takes_over);

@@ -120,3 +120,72 @@ db_test!(
     concurrent_sign_ins_keep_one_unbroken_chain,
     concurrent_sign_ins_keep_one_unbroken_chain
 );
+
+/// Issue 10, defect 6: cutting the newest rows of a chain leaves an intact (shorter) chain,
+/// which the chain check alone cannot see; the anchor file beside the data shows it.
+async fn cutting_the_tail_is_detected_by_the_anchor(b: Backend) {
+    use xueji_backend::audit_anchor;
+    let app = spawn_app(b).await;
+    for _ in 0..3 {
+        app.login("hz-xh-1-registrar").await;
+    }
+    let path = audit_anchor::path_in(&app.state.data_dir);
+    assert_eq!(audit_anchor::read(&path).expect("read"), []);
+    let n = audit_anchor::checkpoint(app.db(), &path)
+        .await
+        .expect("anchor");
+    assert_eq!(n, 2, "the national and the Zhejiang chain");
+    // Nothing new: nothing appended.
+    assert_eq!(
+        audit_anchor::checkpoint(app.db(), &path)
+            .await
+            .expect("anchor"),
+        0
+    );
+    assert!(audit_anchor::verify(app.db(), &path)
+        .await
+        .expect("verify")
+        .is_empty());
+
+    // Rows after the anchor are fine.
+    app.login("hz-xh-1-registrar").await;
+    assert!(audit_anchor::verify(app.db(), &path)
+        .await
+        .expect("verify")
+        .is_empty());
+
+    // Cut the newest two rows of the Zhejiang chain (the one written after the anchor and the
+    // anchored head): the chain is still unbroken, the anchor is not.
+    let zj: Vec<_> = audit_log::Entity::find()
+        .order_by_asc(audit_log::Column::Id)
+        .all(app.db())
+        .await
+        .expect("rows")
+        .into_iter()
+        .filter(|r| r.province_code == "330000")
+        .collect();
+    let cut: Vec<i64> = zj.iter().rev().take(2).map(|r| r.id).collect();
+    app.db()
+        .execute_unprepared(&format!(
+            "DELETE FROM audit_log WHERE id IN ({}, {})",
+            cut[0], cut[1]
+        ))
+        .await
+        .expect("delete");
+    assert!(
+        audit::verify(app.db()).await.expect("verify").is_empty(),
+        "the shorter chain is intact"
+    );
+    let breaks = audit_anchor::verify(app.db(), &path).await.expect("verify");
+    assert_eq!(breaks.len(), 1, "{breaks:?}");
+    assert_eq!(breaks[0].province_code, "330000");
+    assert_eq!(breaks[0].entry_id, cut[1]);
+
+    // A damaged anchor file is an error, not a pass.
+    std::fs::write(&path, "not json\n").expect("write");
+    assert!(audit_anchor::read(&path).is_err());
+}
+db_test!(
+    cutting_the_tail_is_detected_by_the_anchor,
+    cutting_the_tail_is_detected_by_the_anchor
+);

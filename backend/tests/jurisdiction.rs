@@ -1081,10 +1081,12 @@ async fn jurisdiction_matrix(b: Backend) {
     // Multipart: evidence upload (business roles only).
     for c in &callers {
         let boundary = "matrixB0undary";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4 {}\r\n--{boundary}--\r\n",
-            c.username
-        );
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend(common::pdf(&c.username));
+        body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
         let req = http::Request::post("/api/v1/evidence")
             .header("authorization", format!("Bearer {}", c.token))
             .header(

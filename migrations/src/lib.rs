@@ -16,6 +16,8 @@ mod m20261201_000009_imports;
 mod m20261201_000010_scans;
 mod m20261201_000011_student_grade;
 mod m20261201_000012_engine;
+mod m20261201_100001_login_attempts;
+mod m20261201_100002_scan_owner;
 
 pub struct Migrator;
 
@@ -35,6 +37,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_scans::Migration),
             Box::new(m20261201_000011_student_grade::Migration),
             Box::new(m20261201_000012_engine::Migration),
+            Box::new(m20261201_100001_login_attempts::Migration),
+            Box::new(m20261201_100002_scan_owner::Migration),
         ]
     }
 }

@@ -61,6 +61,7 @@ pub struct SubmitRegistration {
 /// The national lookup before registering a student arriving from abroad (来华归国学生注册):
 /// by ID type and number, or — for students without an ID — by name, gender and birth date.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArrivalLookup {
     #[serde(default)]

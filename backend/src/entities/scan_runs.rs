@@ -26,6 +26,9 @@ pub struct Model {
     pub running_slot: Option<i16>,
     #[sea_orm(column_type = "Text", nullable)]
     pub error: Option<String>,
+    /// The server instance driving the run (`AppState::instance`); NULL for runs from before
+    /// migration 100002.
+    pub owner: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,7 @@ use crate::passwords::{active_loan, policy};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccountQuery {
     /// Accounts of this organisation (own or directly below); default: both.
     pub org_id: Option<i64>,
@@ -258,7 +259,8 @@ async fn change(
 }
 
 /// Edit the display name or role, disable or enable an account.
-#[utoipa::path(patch, path = "/accounts/{id}", tag = "账号", request_body = UpdateAccount, security(("bearer" = [])),
+#[utoipa::path(patch, path = "/accounts/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "账号", request_body = UpdateAccount, security(("bearer" = [])),
     responses((status = 200, body = AccountInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update(
@@ -291,7 +293,8 @@ pub async fn update(
 }
 
 /// Unlock an account locked by wrong passwords.
-#[utoipa::path(post, path = "/accounts/{id}/unlock", tag = "账号", security(("bearer" = [])),
+#[utoipa::path(post, path = "/accounts/{id}/unlock",
+    params(("id" = i64, Path, description = "编号")), tag = "账号", security(("bearer" = [])),
     responses((status = 200, body = AccountInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn unlock(
     State(state): State<AppState>,
@@ -306,8 +309,10 @@ pub async fn unlock(
     .await
 }
 
-/// Set a new password; the owner must change it at the next sign-in; sessions end.
-#[utoipa::path(post, path = "/accounts/{id}/reset-password", tag = "账号", request_body = ResetPassword,
+/// Set a new password of another account; the owner must change it at the next sign-in; its
+/// sessions end (refresh tokens revoked). One's own account: 403 (use `POST /me/password`).
+#[utoipa::path(post, path = "/accounts/{id}/reset-password",
+    params(("id" = i64, Path, description = "编号")), tag = "账号", request_body = ResetPassword,
     security(("bearer" = [])),
     responses((status = 200, body = AccountInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -317,6 +322,14 @@ pub async fn reset_password(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ResetPassword>,
 ) -> AppResult<Json<AccountInfo>> {
+    // A reset needs no current password, so on one's own account it would turn a stolen
+    // access token into a permanent takeover: one's own password changes only through
+    // `POST /me/password`, with the current one.
+    if id == caller.account.id {
+        return Err(AppError::Forbidden(
+            "不能重置自己的密码，请在“修改密码”中输入当前密码后修改".into(),
+        ));
+    }
     let target = managed(&caller, &state.db, id).await?;
     let policy = policy(&state.db, &target.province_code).await?;
     let fields = policy.check_password("new_password", &req.new_password, &target.username);
@@ -342,7 +355,8 @@ pub async fn reset_password(
 }
 
 /// Record that an account's password was lent (to whom, why, until when).
-#[utoipa::path(post, path = "/accounts/{id}/loan", tag = "账号", request_body = PasswordLoanRequest,
+#[utoipa::path(post, path = "/accounts/{id}/loan",
+    params(("id" = i64, Path, description = "编号")), tag = "账号", request_body = PasswordLoanRequest,
     security(("bearer" = [])),
     responses((status = 200, body = AccountInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]

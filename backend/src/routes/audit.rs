@@ -18,6 +18,7 @@ use crate::error::{ApiQuery, AppError, AppResult};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// 1-based.
     pub page: Option<u32>,

@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use xueji_shared::api::{ErrorBody, LoginRequest, LoginResponse, RefreshRequest};
 
@@ -35,6 +35,7 @@ fn validate_login(req: &LoginRequest) -> AppResult<()> {
     (status = 403, body = ErrorBody, description = "账号已停用"),
     (status = 422, body = ErrorBody, description = "字段不符合要求"),
     (status = 423, body = ErrorBody, description = "账号已锁定"),
+    (status = 429, body = ErrorBody, description = "请求过于频繁（Retry-After 给出秒数）"),
 ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -43,6 +44,8 @@ pub async fn login(
 ) -> AppResult<Json<LoginResponse>> {
     validate_login(&req)?;
     let username = req.username.trim().to_owned();
+    // Before any password is checked: per client address and per username, across instances.
+    crate::ratelimit::check_login(&state, client_ip.as_deref(), &username).await?;
     let account = accounts::Entity::find()
         .filter(accounts::Column::Username.eq(username.clone()))
         .one(&state.db)
@@ -52,6 +55,20 @@ pub async fn login(
     let Some(account) = account else {
         state.passwords.verify(req.password, None).await?;
         let tx = state.begin_write().await?;
+        // An unknown username "locks" like an account under the default policy, so that the
+        // lock does not tell which usernames exist.
+        let policy = xueji_shared::account::PasswordPolicy::default();
+        let (threshold, lock_minutes) = (
+            i64::from(policy.lockout_threshold),
+            i64::from(policy.lockout_minutes),
+        );
+        let (failures, since) = crate::ratelimit::count(
+            &*tx,
+            &format!("unknown:{username}"),
+            lock_minutes * 60,
+            now.timestamp(),
+        )
+        .await?;
         let actor = Actor {
             client_ip,
             ..Default::default()
@@ -69,7 +86,19 @@ pub async fn login(
         )
         .await?;
         tx.commit().await?;
-        return Err(AppError::Unauthorized(BAD_CREDENTIALS.into()));
+        return Err(if failures == threshold {
+            AppError::Locked(format!(
+                "密码连续输错 {threshold} 次，账号已锁定 {lock_minutes} 分钟"
+            ))
+        } else if failures > threshold {
+            let left = since + lock_minutes * 60 - now.timestamp();
+            let minutes = (left - 1).max(0) / 60 + 1;
+            AppError::Locked(format!(
+                "密码连续输错 {threshold} 次，账号已锁定，请 {minutes} 分钟后再试"
+            ))
+        } else {
+            AppError::Unauthorized(BAD_CREDENTIALS.into())
+        });
     };
 
     let org = organisations::Entity::find_by_id(account.org_id)
@@ -100,15 +129,48 @@ pub async fn login(
         client_ip,
     };
     let tx = state.begin_write().await?;
+    // The lock as it is now, not as it was read before the (slow) verification: of many
+    // concurrent attempts, only those that find the account unlocked count or sign in.
+    let unlocked = Condition::any()
+        .add(accounts::Column::LockedUntil.is_null())
+        .add(accounts::Column::LockedUntil.lte(now));
+    let locked_now = || {
+        AppError::Locked(format!(
+            "密码连续输错 {threshold} 次，账号已锁定，请稍后再试"
+        ))
+    };
 
     if !ok {
-        let failures = account.failed_logins + 1;
-        let lock = failures >= threshold;
-        let mut am = account.clone().into_active_model();
-        am.failed_logins = Set(if lock { 0 } else { failures });
-        am.locked_until = Set(lock.then(|| now + Duration::minutes(lock_minutes)));
-        am.updated_at = Set(now);
-        am.update(&*tx).await?;
+        // One atomic update counts the failure and sets the lock at the threshold.
+        // failed_logins + 1 >= threshold
+        let reaches = Expr::col(accounts::Column::FailedLogins).gte(threshold - 1);
+        let counted = accounts::Entity::update_many()
+            .col_expr(
+                accounts::Column::FailedLogins,
+                Expr::case(reaches.clone(), 0)
+                    .finally(Expr::col(accounts::Column::FailedLogins).add(1))
+                    .into(),
+            )
+            .col_expr(
+                accounts::Column::LockedUntil,
+                Expr::case(reaches, Expr::value(now + Duration::minutes(lock_minutes)))
+                    .finally(Expr::value(Option::<chrono::DateTime<Utc>>::None))
+                    .into(),
+            )
+            .col_expr(accounts::Column::UpdatedAt, Expr::value(now))
+            .filter(accounts::Column::Id.eq(account.id))
+            .filter(unlocked.clone())
+            .exec(&*tx)
+            .await?;
+        if counted.rows_affected == 0 {
+            // Another attempt has just locked the account: this one is not counted.
+            return Err(locked_now());
+        }
+        let after = accounts::Entity::find_by_id(account.id)
+            .one(&*tx)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("account {} vanished", account.id)))?;
+        let lock = after.locked_until.is_some();
         audit::append(
             &*tx,
             &actor,
@@ -120,8 +182,8 @@ pub async fn login(
                 },
                 object_type: "account",
                 object_id: Some(account.id.to_string()),
-                before: Some(json!({ "failed_logins": account.failed_logins })),
-                after: Some(json!({ "failed_logins": failures, "locked": lock })),
+                before: None,
+                after: Some(json!({ "failed_logins": after.failed_logins, "locked": lock })),
             },
         )
         .await?;
@@ -131,10 +193,8 @@ pub async fn login(
                 "密码连续输错 {threshold} 次，账号已锁定 {lock_minutes} 分钟"
             ))
         } else {
-            AppError::Unauthorized(format!(
-                "{BAD_CREDENTIALS}，还可尝试 {} 次",
-                threshold - failures
-            ))
+            // The same answer as for an unknown username: no count of attempts left.
+            AppError::Unauthorized(BAD_CREDENTIALS.into())
         });
     }
 
@@ -143,12 +203,20 @@ pub async fn login(
     }
     let (role, level) = role_and_level(&account, &org)?;
 
-    if account.failed_logins != 0 || account.locked_until.is_some() {
-        let mut am = account.clone().into_active_model();
-        am.failed_logins = Set(0);
-        am.locked_until = Set(None);
-        am.updated_at = Set(now);
-        am.update(&*tx).await?;
+    // Clear the count only while the account is unlocked (a stale write must not clear a lock
+    // another request has just set).
+    let cleared = accounts::Entity::update_many()
+        .col_expr(accounts::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            accounts::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(accounts::Column::Id.eq(account.id))
+        .filter(unlocked)
+        .exec(&*tx)
+        .await?;
+    if cleared.rows_affected == 0 {
+        return Err(locked_now());
     }
     let response = issue_tokens(&state, &tx, &account, &org, role, level).await?;
     audit::append(

@@ -324,6 +324,7 @@ pub async fn update_switches(
 // ───────────────────────────── working-day calendar ─────────────────────────────
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// Calendar year; this year when left out.
     pub year: Option<i32>,

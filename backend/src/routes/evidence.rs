@@ -1,6 +1,6 @@
 //! Upload an evidence file (佐证材料) for a problem record or a change request.
 
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::json;
@@ -9,7 +9,7 @@ use xueji_shared::api_students::EvidenceInfo;
 
 use crate::audit::{self, Entry};
 use crate::auth::Caller;
-use crate::error::{AppError, AppResult};
+use crate::error::{multipart_error, ApiMultipart, AppError, AppResult};
 use crate::state::AppState;
 
 /// Multipart form with one part named `file` (PDF, JPG or PNG, at most 10 MB, checked by content).
@@ -25,23 +25,23 @@ pub struct EvidenceUpload {
     security(("bearer" = [])), responses(
     (status = 201, body = EvidenceInfo),
     (status = 400, body = ErrorBody, description = "不是 multipart 表单或缺少 file"),
+    (status = 413, body = ErrorBody, description = "超过 10 MB"),
     (status = 422, body = ErrorBody, description = "类型不是 PDF/JPG/PNG、为空或超过 10 MB"),
 ))]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
-    mut form: Multipart,
+    mut form: ApiMultipart,
 ) -> AppResult<(StatusCode, Json<EvidenceInfo>)> {
     caller.require_business()?;
     let mut bytes = None;
-    while let Some(field) = form.next_field().await.map_err(|_| {
-        AppError::BadRequest("上传内容不是有效的 multipart 表单，或超过大小限制".into())
-    })? {
+    let limit_mb = crate::evidence::MAX_BYTES >> 20;
+    while let Some(field) = form.next_field(limit_mb).await? {
         if field.name() == Some("file") {
             let data = field
                 .bytes()
                 .await
-                .map_err(|_| AppError::field("file", "文件读取失败或超过 10 MB"))?;
+                .map_err(|e| multipart_error(&e, limit_mb))?;
             bytes = Some(data);
         }
     }

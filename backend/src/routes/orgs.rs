@@ -22,6 +22,7 @@ use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgQuery {
     /// List the children of this organisation.
     pub parent_id: Option<i64>,
@@ -114,7 +115,8 @@ pub async fn list(
 }
 
 /// One organisation of the caller's jurisdiction.
-#[utoipa::path(get, path = "/orgs/{id}", tag = "机构", security(("bearer" = [])),
+#[utoipa::path(get, path = "/orgs/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "机构", security(("bearer" = [])),
     responses((status = 200, body = OrgNode), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -213,7 +215,8 @@ pub async fn create(
 }
 
 /// Edit an organisation below the caller's own (administrators).
-#[utoipa::path(put, path = "/orgs/{id}", tag = "机构", request_body = UpdateOrg, security(("bearer" = [])),
+#[utoipa::path(put, path = "/orgs/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "机构", request_body = UpdateOrg, security(("bearer" = [])),
     responses((status = 200, body = OrgNode), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update(

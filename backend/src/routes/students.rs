@@ -29,6 +29,7 @@ use crate::state::AppState;
 use crate::student::grades;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StudentQuery {
     /// A student number (exact), an ID number (exact), or part of a name.
     pub q: Option<String>,
@@ -157,6 +158,22 @@ impl StudentQuery {
     }
 }
 
+/// `LIKE '%text%'` with the text's own `%`, `_` and `\\` escaped, so `q=_` or `q=%` matches
+/// only names containing that character (an explicit `ESCAPE`: PostgreSQL and SQLite differ
+/// in their defaults).
+fn contains_literally(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')
+}
+
 fn status_label(code: &str) -> String {
     student_status_label(code).unwrap_or(code).to_owned()
 }
@@ -242,12 +259,15 @@ pub async fn search(
         let text: String = text.chars().take(32).collect();
         let upper = text.to_uppercase();
         let id = dedup::normalise_id_number(&text);
-        select = select.filter(
-            Condition::any()
-                .add(students::Column::StudentNumber.eq(upper))
-                .add(students::Column::IdNumber.eq(id))
-                .add(students::Column::Name.contains(dedup::normalise_name(&text))),
-        );
+        let mut any = Condition::any()
+            .add(students::Column::StudentNumber.eq(upper))
+            .add(students::Column::IdNumber.eq(id));
+        // A text of separators only (`_`, `·`) names no one: no `LIKE '%%'`.
+        let name = dedup::normalise_name(&text);
+        if !name.is_empty() {
+            any = any.add(students::Column::Name.like(contains_literally(&name)));
+        }
+        select = select.filter(any);
     }
     match f.problem {
         Some(true) => select = select.filter(has_open_problem()),
@@ -320,7 +340,8 @@ pub async fn search(
 }
 
 /// The student card of a student of the caller's jurisdiction.
-#[utoipa::path(get, path = "/students/{id}", tag = "学籍查询", security(("bearer" = [])),
+#[utoipa::path(get, path = "/students/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍查询", security(("bearer" = [])),
     responses((status = 200, body = StudentCard), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn card(
     State(state): State<AppState>,

@@ -234,3 +234,57 @@ pub fn assert_error(r: &Resp, status: StatusCode, code: &str) -> String {
     );
     msg
 }
+
+/// A small genuine PDF (one empty page, a correct cross-reference table) whose comment line
+/// carries `note`, so that different notes give different files.
+pub fn pdf(note: &str) -> Vec<u8> {
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    ];
+    let mut out = format!("%PDF-1.4\n% {note}\n").into_bytes();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).into_bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).into_bytes());
+    for o in offsets {
+        out.extend(format!("{o:010} 00000 n \n").into_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .into_bytes(),
+    );
+    out
+}
+
+/// A small genuine PNG (4 × 3 pixels).
+pub fn png() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, 4, 3);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().expect("png header");
+        w.write_image_data(&[200u8; 4 * 3 * 3]).expect("png data");
+    }
+    out
+}
+
+/// A small genuine JPEG (16 × 12 pixels, a gradient).
+pub fn jpeg() -> Vec<u8> {
+    let mut out = Vec::new();
+    let pixels: Vec<u8> = (0..16 * 12)
+        .flat_map(|i| [(i * 3) as u8, 128, (255 - i) as u8])
+        .collect();
+    jpeg_encoder::Encoder::new(&mut out, 85)
+        .encode(&pixels, 16, 12, jpeg_encoder::ColorType::Rgb)
+        .expect("jpeg");
+    out
+}

@@ -20,7 +20,8 @@ use crate::state::AppState;
 use crate::student::{self, STATUS_DELETED};
 
 /// Delete a student record of the caller's jurisdiction.
-#[utoipa::path(post, path = "/students/{id}/deletion", tag = "学籍查询",
+#[utoipa::path(post, path = "/students/{id}/deletion",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍查询",
     request_body = DeleteStudentInput, security(("bearer" = [])), responses(
     (status = 200, body = StudentSummary),
     (status = 403, body = ErrorBody, description = "无权删除（正式学籍号仅省级、开关开启时可删）"),

@@ -29,6 +29,7 @@ use crate::evidence::Kind;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProblemQuery {
     /// `open` (default: open and in arbitration), `arbitration` or `resolved`.
     pub state: Option<String>,
@@ -278,7 +279,8 @@ async fn detail(
 }
 
 /// One problem record of the caller's jurisdiction: both sides, what the caller may do, history.
-#[utoipa::path(get, path = "/problems/{id}", tag = "问题学籍", security(("bearer" = [])),
+#[utoipa::path(get, path = "/problems/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "问题学籍", security(("bearer" = [])),
     responses((status = 200, body = ProblemDetail), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -293,7 +295,8 @@ pub async fn get(
 /// Act on one side of a problem record: the school adds evidence, asks to change or delete its
 /// record; its authority approves or returns; the common superior arbitrates a duplicate whose
 /// two sides were both upheld.
-#[utoipa::path(post, path = "/problems/{id}/actions", tag = "问题学籍",
+#[utoipa::path(post, path = "/problems/{id}/actions",
+    params(("id" = i64, Path, description = "编号")), tag = "问题学籍",
     request_body = ProblemActionInput, security(("bearer" = [])), responses(
     (status = 200, body = ProblemDetail),
     (status = 403, body = ErrorBody, description = "不是该方的学校、主管部门或仲裁单位"),

@@ -34,8 +34,11 @@
 //!
 //! # One at a time
 //! `scan_runs.running_slot` is unique and 1 while a run is running, so a second start — from
-//! any instance — fails (409 已有查重任务正在运行). A run whose heartbeat stopped for
-//! [`STALE_AFTER`] (its instance died) is marked failed by the next start.
+//! any instance — fails (409 已有查重任务正在运行). The instance driving a run (`owner`) beats
+//! its heartbeat every [`BEAT_EVERY`]; a run whose heartbeat stopped for [`STALE_AFTER`] (its
+//! instance died) is taken over — one conditional update, so one instance wins — and resumed
+//! from its cursor, by the next start or by [`spawn_recovery`] on any instance. An instance
+//! that lost its run (its beat or chunk write finds another owner) stops without writing.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
@@ -60,8 +63,11 @@ use crate::state::AppState;
 pub const ACTIVE: &str = "active";
 /// Students per chunk: one walk read, two grouped key reads and one write transaction.
 pub const CHUNK: u64 = 2000;
-/// A running run whose heartbeat is older than this is taken for dead.
-pub const STALE_AFTER: Duration = Duration::from_secs(5 * 60);
+/// A running run whose heartbeat is older than this is taken for dead (its instance beats
+/// every [`BEAT_EVERY`], whatever a chunk takes).
+pub const STALE_AFTER: Duration = Duration::from_secs(15);
+/// How often the driving instance beats a run's heartbeat.
+pub const BEAT_EVERY: Duration = Duration::from_secs(3);
 /// The scope name of a national run.
 pub const NATIONAL_NAME: &str = "全国";
 
@@ -146,21 +152,72 @@ pub async fn scope_name<C: ConnectionTrait>(conn: &C, province: Option<&str>) ->
         .unwrap_or_else(|| code.to_owned()))
 }
 
-/// Mark runs whose heartbeat stopped as failed (their instance died mid-run).
-pub async fn fail_stale(state: &AppState) -> AppResult<u64> {
+/// Take over a running run whose heartbeat stopped (its instance died): one conditional
+/// update makes this instance its owner, so of several instances exactly one wins; the take-over
+/// is audited. The caller drives it on ([`spawn`]), from its cursor.
+pub async fn take_over_stale(state: &AppState) -> AppResult<Option<scan_runs::Model>> {
     let cutoff =
         Utc::now() - chrono::Duration::from_std(STALE_AFTER).map_err(AppError::internal)?;
-    let stale = scan_runs::Entity::find()
+    let Some(stale) = scan_runs::Entity::find()
         .filter(scan_runs::Column::RunningSlot.eq(1))
         .filter(scan_runs::Column::HeartbeatAt.lt(cutoff))
-        .all(&state.db)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let tx = state.begin_write().await?;
+    let taken = scan_runs::Entity::update_many()
+        .col_expr(
+            scan_runs::Column::Owner,
+            Expr::value(state.instance.clone()),
+        )
+        .col_expr(scan_runs::Column::HeartbeatAt, Expr::value(Utc::now()))
+        .filter(scan_runs::Column::Id.eq(stale.id))
+        .filter(scan_runs::Column::RunningSlot.eq(1))
+        .filter(scan_runs::Column::HeartbeatAt.lt(cutoff))
+        .exec(&*tx)
         .await?;
-    let n = stale.len() as u64;
-    for run in stale {
-        let message = format!("服务中断，查重未完成（已检查 {} 人），请重新发起", run.done);
-        finish(state, run.id, ScanState::Failed, Some(message)).await?;
+    if taken.rows_affected != 1 {
+        return Ok(None);
     }
-    Ok(n)
+    audit::append(
+        &*tx,
+        &actor(None, stale.province_code.as_deref()),
+        Entry {
+            action: "scan.resume",
+            object_type: "scan_run",
+            object_id: Some(stale.id.to_string()),
+            before: Some(json!({ "owner": stale.owner, "heartbeat_at": stale.heartbeat_at })),
+            after: Some(
+                json!({ "owner": state.instance, "cursor": stale.cursor, "done": stale.done }),
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        run_id = stale.id,
+        cursor = stale.cursor,
+        "resuming an interrupted duplicate scan"
+    );
+    Ok(scan_runs::Entity::find_by_id(stale.id)
+        .one(&state.db)
+        .await?)
+}
+
+/// At start and every [`STALE_AFTER`]: resume a run whose instance died.
+pub fn spawn_recovery(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match take_over_stale(&state).await {
+                Ok(Some(run)) => spawn(state.clone(), run.id),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "duplicate scan recovery failed"),
+            }
+            tokio::time::sleep(STALE_AFTER).await;
+        }
+    })
 }
 
 /// Start a run (the caller then drives it with [`spawn`] or [`run`]): 409 when one is running.
@@ -171,7 +228,15 @@ pub async fn start(
     province: Option<String>,
     starter: Option<(i64, i64)>,
 ) -> AppResult<scan_runs::Model> {
-    fail_stale(state).await?;
+    if let Some(resumed) = take_over_stale(state).await? {
+        // The interrupted run goes on from its cursor; a start of the same scope is answered
+        // with it, any other start must wait for it.
+        if resumed.province_code == province {
+            return Ok(resumed);
+        }
+        spawn(state.clone(), resumed.id);
+        return Err(busy(state, &resumed).await);
+    }
     if let Some(r) = running(&state.db).await? {
         return Err(busy(state, &r).await);
     }
@@ -197,6 +262,7 @@ pub async fn start(
         cursor: Set(0),
         running_slot: Set(Some(1)),
         error: Set(None),
+        owner: Set(Some(state.instance.clone())),
         ..Default::default()
     }
     .insert(&*tx)
@@ -272,10 +338,52 @@ pub fn spawn(state: AppState, run_id: i64) {
     });
 }
 
+/// Aborts the heartbeat task when the run's driver ends, however it ends.
+struct Beat(tokio::task::JoinHandle<()>);
+
+impl Drop for Beat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Beat the run's heartbeat every [`BEAT_EVERY`] while this instance owns it (bookkeeping,
+/// like a job's progress: not audited).
+fn beat(state: &AppState, run_id: i64) -> Beat {
+    let state = state.clone();
+    Beat(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(BEAT_EVERY).await;
+            let Ok(tx) = state.begin_write().await else {
+                continue;
+            };
+            let beat = scan_runs::Entity::update_many()
+                .col_expr(scan_runs::Column::HeartbeatAt, Expr::value(Utc::now()))
+                .filter(scan_runs::Column::Id.eq(run_id))
+                .filter(scan_runs::Column::Owner.eq(state.instance.clone()))
+                .filter(scan_runs::Column::RunningSlot.eq(1))
+                .exec(&*tx)
+                .await;
+            if tx.commit().await.is_err() {
+                continue;
+            }
+            if matches!(beat, Ok(r) if r.rows_affected == 0) {
+                return;
+            }
+        }
+    }))
+}
+
 /// Drive a started run to its end; on an error the run is marked failed and the error returned.
+/// A run another instance has taken over meanwhile is left to it.
 pub async fn run(state: &AppState, run_id: i64) -> AppResult<scan_runs::Model> {
+    let _beat = beat(state, run_id);
     match walk(state, run_id).await {
-        Ok(()) => finish(state, run_id, ScanState::Done, None).await,
+        Ok(true) => finish(state, run_id, ScanState::Done, None).await,
+        Ok(false) => scan_runs::Entity::find_by_id(run_id)
+            .one(&state.db)
+            .await?
+            .ok_or(AppError::NotFound),
         Err(e) => {
             tracing::error!(run_id, error = %e, "duplicate scan failed");
             finish(
@@ -290,7 +398,8 @@ pub async fn run(state: &AppState, run_id: i64) -> AppResult<scan_runs::Model> {
     }
 }
 
-async fn walk(state: &AppState, run_id: i64) -> AppResult<()> {
+/// `Ok(false)`: another instance owns the run now; this one stops.
+async fn walk(state: &AppState, run_id: i64) -> AppResult<bool> {
     let run = scan_runs::Entity::find_by_id(run_id)
         .one(&state.db)
         .await?
@@ -364,7 +473,7 @@ async fn walk(state: &AppState, run_id: i64) -> AppResult<()> {
             .collect();
         candidates.extend(dup_without_id(state, &person_keys).await?);
 
-        write_chunk(
+        if !write_chunk(
             state,
             run_id,
             starter,
@@ -372,10 +481,13 @@ async fn walk(state: &AppState, run_id: i64) -> AppResult<()> {
             last_id,
             rows.len() as i64,
         )
-        .await?;
+        .await?
+        {
+            return Ok(false);
+        }
         cursor = last_id;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Every key (of `column`) that more than one student holds, nationally: one grouped pass
@@ -521,7 +633,7 @@ async fn write_chunk(
     candidates: Vec<Candidate>,
     last_id: i64,
     checked: i64,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let tx = state.begin_write().await?;
     let mut found = Found::default();
     if !candidates.is_empty() {
@@ -569,7 +681,7 @@ async fn write_chunk(
             existing.push(p);
         }
     }
-    scan_runs::Entity::update_many()
+    let progress = scan_runs::Entity::update_many()
         .col_expr(scan_runs::Column::Cursor, Expr::value(last_id))
         .col_expr(
             scan_runs::Column::Done,
@@ -589,9 +701,16 @@ async fn write_chunk(
         )
         .col_expr(scan_runs::Column::HeartbeatAt, Expr::value(Utc::now()))
         .filter(scan_runs::Column::Id.eq(run_id))
+        .filter(scan_runs::Column::Owner.eq(state.instance.clone()))
+        .filter(scan_runs::Column::RunningSlot.eq(1))
         .exec(&*tx)
         .await?;
-    tx.commit().await
+    if progress.rows_affected != 1 {
+        // Taken over by another instance (or ended): nothing of this chunk is written.
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// End a run: done (the total becomes the number checked) or failed with a message; the slot
@@ -608,7 +727,11 @@ async fn finish(
         .await?
         .ok_or(AppError::NotFound)?;
     if run.running_slot.is_none() {
-        // Already ended (e.g. marked stale meanwhile).
+        // Already ended.
+        return Ok(run);
+    }
+    if run.owner.as_deref().is_some_and(|o| o != state.instance) {
+        // Taken over by another instance, which will end it.
         return Ok(run);
     }
     let starter = match run.started_by {

@@ -85,7 +85,8 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> AppResult<Js
 }
 
 /// One run and its progress (another province's run: 404).
-#[utoipa::path(get, path = "/scans/{id}", tag = "全量查重", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/scans/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "全量查重", security(("bearer" = [])), responses(
     (status = 200, body = ScanRun),
     (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody),

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use axum::extract::{Multipart, State as AxState};
+use axum::extract::State as AxState;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -28,7 +28,7 @@ use crate::business::registration::import::{self, Submitter};
 use crate::business::registration::routes::check_submitter;
 use crate::business::registration::xlsx;
 use crate::entities::{import_jobs, organisations};
-use crate::error::{ApiJson, ApiPath, AppError, AppResult};
+use crate::error::{multipart_error, ApiJson, ApiMultipart, ApiPath, AppError, AppResult};
 use crate::state::AppState;
 use crate::student::rules_for;
 
@@ -162,38 +162,28 @@ pub async fn template(caller: Caller) -> AppResult<Response> {
     security(("bearer" = [])), responses(
     (status = 202, body = ImportJobInfo, description = "已接收，正在校验"),
     (status = 400, body = ErrorBody, description = "不是 multipart 表单"),
+    (status = 413, body = ErrorBody, description = "超过 50 MB"),
     (status = 403, body = ErrorBody, description = "仅学校学籍管理员可以提交；小学新生注册未开放"),
-    (status = 422, body = ErrorBody, description = "不是 .xlsx、为空、超过 50 MB、不是导入模板，或注册类型无效"),
+    (status = 422, body = ErrorBody, description = "不是 .xlsx、为空、不是导入模板、超出模板的合理范围（压缩炸弹），或注册类型无效"),
 ))]
 pub async fn upload(
     AxState(state): AxState<AppState>,
     caller: Caller,
-    mut form: Multipart,
+    mut form: ApiMultipart,
 ) -> AppResult<(StatusCode, Json<ImportJobInfo>)> {
     caller.require_business()?;
     let mut bytes = None;
     let mut file_name = String::new();
     let mut kind_text = None;
-    while let Some(field) = form.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::field("file", format!("文件不能超过 {} MB", xlsx::MAX_BYTES >> 20))
-        } else {
-            AppError::BadRequest("上传内容不是有效的 multipart 表单".into())
-        }
-    })? {
+    let limit_mb = xlsx::MAX_BYTES >> 20;
+    while let Some(field) = form.next_field(limit_mb).await? {
         match field.name() {
             Some("file") => {
                 file_name = field.file_name().unwrap_or("import.xlsx").to_owned();
-                let data = field.bytes().await.map_err(|e| {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        AppError::field(
-                            "file",
-                            format!("文件不能超过 {} MB", xlsx::MAX_BYTES >> 20),
-                        )
-                    } else {
-                        AppError::field("file", "文件读取失败，请重新上传")
-                    }
-                })?;
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|e| multipart_error(&e, limit_mb))?;
                 bytes = Some(data);
             }
             Some("kind") => {
@@ -216,32 +206,17 @@ pub async fn upload(
         return Err(AppError::field("file", "文件为空"));
     }
     if bytes.len() > xlsx::MAX_BYTES {
-        return Err(AppError::field(
-            "file",
-            format!("文件不能超过 {} MB", xlsx::MAX_BYTES >> 20),
-        ));
+        return Err(AppError::PayloadTooLarge(format!(
+            "file：文件不能超过 {limit_mb} MB"
+        )));
     }
     let bytes = Arc::new(bytes.to_vec());
     // By content: a zip that opens as a workbook, whose first row is the template's header.
     let head = bytes.clone();
-    tokio::task::spawn_blocking(move || {
-        xlsx::sniff(&head)?;
-        struct Nothing;
-        impl xlsx::RowSink for Nothing {
-            fn row(
-                &mut self,
-                _: &xueji_shared::import::HeaderMap,
-                _: u32,
-                _: &mut Vec<xueji_shared::import::Cell>,
-            ) -> bool {
-                false
-            }
-        }
-        xlsx::read(&head, true, &mut Nothing).map(|_| ())
-    })
-    .await
-    .map_err(AppError::internal)?
-    .map_err(|reason| AppError::field("file", reason))?;
+    tokio::task::spawn_blocking(move || xlsx::recognise(&head).map(|_| ()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|reason| AppError::field("file", reason))?;
 
     let school = caller.org.clone();
     let rules = rules_for(&state.db, &school, kind).await?;
@@ -315,7 +290,8 @@ pub async fn list(
 }
 
 /// An import job: status, progress, counts and the first 200 report lines.
-#[utoipa::path(get, path = "/imports/{id}", tag = "学籍注册", security(("bearer" = [])),
+#[utoipa::path(get, path = "/imports/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍注册", security(("bearer" = [])),
     responses((status = 200, body = ImportJobInfo), (status = 404, body = ErrorBody)))]
 pub async fn get(
     AxState(state): AxState<AppState>,
@@ -327,7 +303,8 @@ pub async fn get(
 }
 
 /// The full per-row report as a workbook (行号, 字段, 原因, 填写内容).
-#[utoipa::path(get, path = "/imports/{id}/report.xlsx", tag = "学籍注册", security(("bearer" = [])),
+#[utoipa::path(get, path = "/imports/{id}/report.xlsx",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍注册", security(("bearer" = [])),
     responses(
     (status = 200, description = "校验报告", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (status = 404, body = ErrorBody),
@@ -357,7 +334,8 @@ pub async fn report(
 /// Import the checked rows: `valid_only` — every valid row becomes a registration request;
 /// `all_or_nothing` — refused (422 with the count) while any row is invalid. The rows are
 /// checked again with today's rules and written in one transaction in the background.
-#[utoipa::path(post, path = "/imports/{id}/commit", tag = "学籍注册", request_body = CommitImport,
+#[utoipa::path(post, path = "/imports/{id}/commit",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍注册", request_body = CommitImport,
     security(("bearer" = [])), responses(
     (status = 202, body = ImportJobInfo, description = "正在导入"),
     (status = 403, body = ErrorBody, description = "不是本校学籍管理员；小学新生注册未开放"),
@@ -420,7 +398,8 @@ pub async fn commit(
 }
 
 /// Cancel a job that has not been imported: nothing goes in.
-#[utoipa::path(post, path = "/imports/{id}/cancel", tag = "学籍注册", security(("bearer" = [])),
+#[utoipa::path(post, path = "/imports/{id}/cancel",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍注册", security(("bearer" = [])),
     responses(
     (status = 200, body = ImportJobInfo),
     (status = 403, body = ErrorBody, description = "不是本校学籍管理员"),

@@ -7,6 +7,7 @@ pub mod import;
 pub mod imports;
 pub mod routes;
 pub mod xlsx;
+pub mod xlsx_bounds;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

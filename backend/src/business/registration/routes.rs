@@ -37,6 +37,7 @@ use crate::state::AppState;
 use crate::student::{self, rules_for, Outcome};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegistrationQuery {
     /// Only requests waiting for the caller (an open step of its organisation and role).
     pub todo: Option<bool>,
@@ -397,7 +398,8 @@ pub async fn list(
 }
 
 /// One registration of the caller's jurisdiction.
-#[utoipa::path(get, path = "/registrations/{id}", tag = "学籍注册", security(("bearer" = [])),
+#[utoipa::path(get, path = "/registrations/{id}",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍注册", security(("bearer" = [])),
     responses((status = 200, body = RegistrationInfo), (status = 404, body = ErrorBody)))]
 pub async fn get(
     AxState(state): AxState<AppState>,
@@ -417,7 +419,8 @@ pub async fn get(
 
 /// Act on a registration: approve, return (with a reason), reject, withdraw (the school), or
 /// resubmit a returned one with the corrected record. The last approval registers the student.
-#[utoipa::path(post, path = "/registrations/{id}/actions", tag = "学籍注册",
+#[utoipa::path(post, path = "/registrations/{id}/actions",
+    params(("id" = i64, Path, description = "编号")), tag = "学籍注册",
     request_body = RequestActionInput, security(("bearer" = [])), responses(
     (status = 200, body = RegistrationInfo),
     (status = 403, body = ErrorBody, description = "当前步骤不由本账号办理"),

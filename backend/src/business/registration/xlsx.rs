@@ -220,7 +220,25 @@ pub fn sniff(bytes: &[u8]) -> Result<(), String> {
     open(bytes).map(|_| ())
 }
 
+/// What an upload needs to be recognised, and nothing more: an .xlsx by its content, inside
+/// the bounds of an honest template ([`crate::business::registration::xlsx_bounds`]), whose first row is the
+/// template's header. The rows are read later, in the background.
+pub fn recognise(bytes: &[u8]) -> Result<HeaderMap, String> {
+    struct Nothing;
+    impl RowSink for Nothing {
+        fn row(&mut self, _: &HeaderMap, _: u32, _: &mut Vec<Cell>) -> bool {
+            false
+        }
+    }
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err("只接受 Excel 工作簿（.xlsx）文件（按文件内容判断）".into());
+    }
+    read(bytes, true, &mut Nothing)
+}
+
 fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, String> {
+    // Before calamine, which loads the whole shared-string table when it opens a file.
+    crate::business::registration::xlsx_bounds::check(bytes, crate::business::registration::xlsx_bounds::Bounds::upload())?;
     Xlsx::new(Cursor::new(bytes))
         .map_err(|_| "文件不是有效的 Excel 工作簿（.xlsx），无法打开".to_owned())
 }
@@ -282,9 +300,19 @@ pub fn read(bytes: &[u8], header_only: bool, sink: &mut dyn RowSink) -> Result<H
     let mut cells: Vec<Cell> = Vec::new();
     let mut current: Option<u32> = None;
     let mut rows = 0usize;
+    // Every cell the sheet holds, blank rows and far columns included: a sheet of billions of
+    // empty cells must not keep a reader busy.
+    let mut seen: u64 = 0;
+    let max_cells = 2 * crate::business::registration::xlsx_bounds::max_cells();
     let broken = |_| "工作表内容损坏，无法读取".to_owned();
     loop {
         let next = reader.next_cell().map_err(broken)?;
+        seen += 1;
+        if seen > max_cells {
+            return Err(
+                "工作表的单元格数量超出导入模板的合理范围，请只保留学生信息后重新上传".into(),
+            );
+        }
         let pos = next.as_ref().map(|c| c.get_position());
         // A row ends when the next cell is on another row, or at the end.
         if current.is_some() && pos.map(|p| p.0) != current {
@@ -318,7 +346,7 @@ pub fn read(bytes: &[u8], header_only: bool, sink: &mut dyn RowSink) -> Result<H
         current = Some(r);
         let c = c as usize;
         if header.is_none() {
-            if r == 0 {
+            if r == 0 && c <= 4096 {
                 if header_cells.len() <= c {
                     header_cells.resize(c + 1, String::new());
                 }

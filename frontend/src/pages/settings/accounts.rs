@@ -279,10 +279,12 @@ fn Accounts() -> impl IntoView {
                                         {s.account_action_unlock}
                                     </button>
                                 })}
-                                <button class="button button-small" type="button" data-action="reset-password"
-                                    on:click=move |_| sheet.set(Some(Sheet::Reset(a4.clone())))>
-                                    {s.account_action_reset}
-                                </button>
+                                {(!is_self).then(|| view! {
+                                    <button class="button button-small" type="button" data-action="reset-password"
+                                        on:click=move |_| sheet.set(Some(Sheet::Reset(a4.clone())))>
+                                        {s.account_action_reset}
+                                    </button>
+                                })}
                                 <button class="button button-small" type="button" data-action="loan"
                                     on:click=move |_| sheet.set(Some(Sheet::Loan(a5.clone())))>
                                     {s.account_action_loan}
