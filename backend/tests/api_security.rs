@@ -321,7 +321,8 @@ async fn upload_rejections_in_envelope(b: Backend) {
         .await;
     let msg = assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
     assert!(msg.contains("10 MB"), "{msg}");
-    let (ct, body) = multipart_file(xueji_backend::business::registration::xlsx::MAX_BYTES + 200 * 1024);
+    let (ct, body) =
+        multipart_file(xueji_backend::business::registration::xlsx::MAX_BYTES + 200 * 1024);
     let r = app
         .raw(raw_post("/api/v1/imports", &ct, &token, body))
         .await;
@@ -450,7 +451,8 @@ async fn xlsx_bombs_refused(b: Backend) {
     let jobs = app.get("/api/v1/imports", Some(&token)).await;
     assert_eq!(jobs.body.as_array().map(Vec::len), Some(0), "{}", jobs.text);
     // An honest template still goes through.
-    let (ct, body) = multipart_xlsx(&xueji_backend::business::registration::xlsx::template().expect("template"));
+    let (ct, body) =
+        multipart_xlsx(&xueji_backend::business::registration::xlsx::template().expect("template"));
     let r = app
         .raw(raw_post("/api/v1/imports", &ct, &token, body))
         .await;

@@ -238,7 +238,10 @@ pub fn recognise(bytes: &[u8]) -> Result<HeaderMap, String> {
 
 fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, String> {
     // Before calamine, which loads the whole shared-string table when it opens a file.
-    crate::business::registration::xlsx_bounds::check(bytes, crate::business::registration::xlsx_bounds::Bounds::upload())?;
+    crate::business::registration::xlsx_bounds::check(
+        bytes,
+        crate::business::registration::xlsx_bounds::Bounds::upload(),
+    )?;
     Xlsx::new(Cursor::new(bytes))
         .map_err(|_| "文件不是有效的 Excel 工作簿（.xlsx），无法打开".to_owned())
 }
