@@ -615,7 +615,7 @@ async fn upload_evidence(app: &TestApp, token: &str) -> String {
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"proof.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
     )
     .into_bytes();
-    body.extend_from_slice(b"%PDF-1.4\n% household registration proof\n");
+    body.extend_from_slice(&common::pdf("household registration proof"));
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let req = http::Request::post("/api/v1/evidence")
         .header("authorization", format!("Bearer {token}"))
