@@ -16,6 +16,7 @@ use crate::error::{ApiQuery, AppError, AppResult};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueParams {
     /// Only this business (`registration`, `problem`).
     pub business: Option<String>,
