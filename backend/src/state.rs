@@ -74,26 +74,57 @@ impl AppState {
             None => None,
         };
         let tx = self.db.begin().await?;
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx {
+            tx: Some(tx),
+            guard,
+        })
     }
 }
 
 /// A write transaction (and, on SQLite, the writer lock held until it ends).
+///
+/// A transaction dropped without commit (a handler returning an error) is rolled back before
+/// the writer lock is released: a dropped sqlx transaction only queues its ROLLBACK, and on
+/// SQLite the next writer's read transaction would otherwise meet the still-held write lock
+/// when it upgrades, which fails at once ("database is locked") instead of waiting.
 pub struct WriteTx {
-    pub tx: DatabaseTransaction,
-    _guard: Option<OwnedMutexGuard<()>>,
+    tx: Option<DatabaseTransaction>,
+    guard: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
-    pub async fn commit(self) -> AppResult<()> {
-        self.tx.commit().await?;
+    pub async fn commit(mut self) -> AppResult<()> {
+        if let Some(tx) = self.tx.take() {
+            tx.commit().await?;
+        }
         Ok(())
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        let (Some(tx), guard) = (self.tx.take(), self.guard.take()) else {
+            return;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(async move {
+                    let _ = tx.rollback().await;
+                    drop(guard);
+                });
+            }
+            // No runtime left (shutdown): the connection's queued rollback is all there is.
+            Err(_) => drop(tx),
+        }
     }
 }
 
 impl std::ops::Deref for WriteTx {
     type Target = DatabaseTransaction;
     fn deref(&self) -> &DatabaseTransaction {
-        &self.tx
+        // Present until commit or drop, which both consume the WriteTx.
+        self.tx
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a WriteTx is used only before its commit"))
     }
 }
