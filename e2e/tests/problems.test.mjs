@@ -104,8 +104,8 @@ test('a duplicate pair is worked off and arbitrated by the province', async () =
   assert.equal(first.student_number, `G${record.id_number}`);
   await register('nb-hs-1', record);
   const list = await api('GET', '/problems', 'nb-hs-1-registrar');
-  assert.equal(list.length, 1);
-  const id = list[0].id;
+  assert.equal(list.total, 1);
+  const id = list.items[0].id;
 
   // ---- phone: the Ningbo school adds evidence ----
   const phone = await newPage(browser, server.url, VIEWPORTS.phone);
