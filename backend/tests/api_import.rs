@@ -270,6 +270,18 @@ async fn the_template_round_trips_and_every_valid_row_becomes_a_request(b: Backe
         StatusCode::CONFLICT,
         "conflict",
     );
+    // The bulk insert counted its first steps in the overdue tallies.
+    let off = xueji_backend::engine::tally::mismatches(app.db())
+        .await
+        .expect("tallies");
+    assert!(off.is_empty(), "{off:?}");
+    assert!(
+        xueji_backend::entities::step_tallies::Entity::find()
+            .count(app.db())
+            .await
+            .expect("count")
+            > 0
+    );
 }
 db_test!(
     the_template_round_trips_and_every_valid_row_becomes_a_request,
