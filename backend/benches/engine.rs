@@ -27,8 +27,10 @@ const CITIES: i64 = 10;
 const COUNTIES_PER_CITY: i64 = 10;
 const SCHOOLS_PER_COUNTY: i64 = 100;
 
+/// A timestamp as the database driver writes it (SQLite: RFC 3339 text, which the queries
+/// compare as text; PostgreSQL parses it).
 fn ts(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S%.6f+00:00").to_string()
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
 struct Ids {
@@ -122,6 +124,9 @@ async fn load(conn: &DatabaseConnection, n: usize) -> Ids {
         }
         m
     };
+    let cal = xueji_backend::engine::clock::calendar(conn, "330000")
+        .await
+        .expect("calendar");
     let started = Instant::now();
     let mut reqs = Vec::with_capacity(1000);
     let mut steps = Vec::with_capacity(1000);
@@ -129,7 +134,8 @@ async fn load(conn: &DatabaseConnection, n: usize) -> Ids {
         let (school, county) = ids.school[i % ids.school.len()];
         let id = i as i64 + 1;
         let at = now - chrono::Duration::seconds(((i * 2_591) % (30 * 86_400)) as i64);
-        let due = at + chrono::Duration::days(14);
+        // The engine's deadline: 24:00 China time of the 10th working day after the start day.
+        let due = xueji_backend::engine::clock::due_at(&cal, at);
         let at_county = i % 2 == 1;
         let (org, level, role, label) = if at_county {
             (county, "county", "registrar", "区县教育行政部门核办")

@@ -981,19 +981,17 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
             expect: business,
         });
     }
-    for (name, path) in [("overdue", "/api/v1/overdue")] {
-        out.push(Case {
-            name,
-            method: Method::GET,
-            path: path.into(),
-            body: None,
-            expect: if admin || level == "school" {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::OK
-            },
-        });
-    }
+    out.push(Case {
+        name: "overdue",
+        method: Method::GET,
+        path: "/api/v1/overdue".into(),
+        body: None,
+        expect: if admin || level == "school" {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::OK
+        },
+    });
     // The full duplicate scan: province and ministry registrars start one (national for the
     // ministry); they and their leaders see their runs; another province's run is 404.
     let scan_level = !admin && matches!(level, "ministry" | "province");
