@@ -188,7 +188,7 @@ pub fn scan(
             batch: Vec::with_capacity(BATCH),
             progress,
         };
-        let read = xlsx::read(bytes, false, &mut b);
+        let read = xlsx::read(bytes, &mut b);
         b.send();
         drop(b);
         let out = checker

@@ -8,6 +8,7 @@ pub mod imports;
 pub mod routes;
 pub mod xlsx;
 pub mod xlsx_bounds;
+pub mod xlsx_header;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
