@@ -355,7 +355,9 @@ async fn main() {
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.db").display()
     );
-    run("SQLite", db::connect(&url).await.expect("sqlite"), n).await;
+    if std::env::var("XUEJI_BENCH_SQLITE").as_deref() != Ok("none") {
+        run("SQLite", db::connect(&url).await.expect("sqlite"), n).await;
+    }
     if let Ok(admin) = std::env::var("XUEJI_BENCH_PG") {
         let name = format!("xueji_bench_{}", std::process::id());
         let a = sea_orm::Database::connect(&admin).await.expect("pg admin");
@@ -369,8 +371,13 @@ async fn main() {
         let conn = db::connect(&format!("{base}/{name}")).await.expect("pg");
         run("PostgreSQL", conn.clone(), n).await;
         conn.close().await.ok();
-        a.execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
-            .await
-            .ok();
+        // XUEJI_BENCH_KEEP=1 leaves the database for EXPLAIN.
+        if std::env::var("XUEJI_BENCH_KEEP").is_ok() {
+            println!("kept database {name}");
+        } else {
+            a.execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+                .await
+                .ok();
+        }
     }
 }

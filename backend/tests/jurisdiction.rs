@@ -570,6 +570,28 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
             },
         },
         Case {
+            name: "students exported",
+            method: Method::GET,
+            path: "/api/v1/students/export.xlsx".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            },
+        },
+        Case {
+            name: "national template",
+            method: Method::GET,
+            path: "/api/v1/imports/template.xlsx?layout=national".into(),
+            body: None,
+            expect: if admin {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            },
+        },
+        Case {
             name: "imports",
             method: Method::GET,
             path: "/api/v1/imports".into(),
@@ -752,6 +774,16 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
                 name: "students of school",
                 method: Method::GET,
                 path: format!("/api/v1/students?school_id={}", school.id),
+                body: None,
+                expect: business_read,
+            });
+            out.push(Case {
+                name: "students of school exported",
+                method: Method::GET,
+                path: format!(
+                    "/api/v1/students/export.xlsx?school_id={}&layout=national",
+                    school.id
+                ),
                 body: None,
                 expect: business_read,
             });

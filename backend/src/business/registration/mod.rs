@@ -3,6 +3,7 @@
 //! engine: the chain is `workflow::Business::Registration`, the effect `student::register`.
 
 pub mod arrival;
+pub mod export;
 pub mod import;
 pub mod imports;
 pub mod routes;
@@ -23,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::act))
         .routes(routes!(arrival::lookup))
         .routes(routes!(imports::template))
+        .routes(routes!(export::export))
         .routes(routes!(imports::list))
         .routes(routes!(imports::get))
         .routes(routes!(imports::report))
