@@ -351,10 +351,15 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("bench.db").display()
-    );
+    // XUEJI_BENCH_KEEP=1: the SQLite file in the working directory, left for EXPLAIN.
+    let file = if std::env::var("XUEJI_BENCH_KEEP").is_ok() {
+        let f = std::path::PathBuf::from("xueji-engine-bench.db");
+        std::fs::remove_file(&f).ok();
+        f
+    } else {
+        dir.path().join("bench.db")
+    };
+    let url = format!("sqlite://{}?mode=rwc", file.display());
     if std::env::var("XUEJI_BENCH_SQLITE").as_deref() != Ok("none") {
         run("SQLite", db::connect(&url).await.expect("sqlite"), n).await;
     }

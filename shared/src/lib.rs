@@ -16,6 +16,7 @@ pub mod business_calendar;
 pub mod calendar;
 pub mod caps;
 pub mod citizen_id;
+pub mod code_upgrade;
 pub mod codes;
 pub mod controlled;
 pub mod dedup;
