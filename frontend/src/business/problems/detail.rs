@@ -16,7 +16,8 @@ use xueji_shared::codes::{GENDER, ID_TYPE};
 use xueji_shared::problem::{IdentityChange, PairSide, ProblemAction, ProblemActionInput};
 
 use crate::api::{Api, ApiError};
-use crate::i18n::{fill, t};
+use crate::business::problems::strings::t;
+use crate::i18n::fill;
 use crate::record::form::today;
 
 fn parse_action(a: &str) -> Option<ProblemAction> {

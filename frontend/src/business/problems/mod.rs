@@ -8,6 +8,7 @@
 
 pub mod detail;
 pub mod scan;
+pub mod strings;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,7 +18,7 @@ use xueji_shared::org::Role;
 
 use crate::api::Api;
 use crate::auth::Session;
-use crate::i18n::t;
+use crate::business::problems::strings::t;
 use crate::pages::settings::{browser_offset_minutes, local_time};
 use crate::pages::students::card::problem_state_label;
 
@@ -182,7 +183,7 @@ fn ProblemQueue() -> impl IntoView {
         </div>
         {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
         {move || match items.get() {
-            None => view! { <p class="empty-note">{s.common_loading}</p> }.into_any(),
+            None => view! { <p class="empty-note">{crate::i18n::t().common_loading}</p> }.into_any(),
             Some(list) => {
                 let empty = if resolved.get_untracked() {
                     s.prob_empty_resolved

@@ -16,8 +16,9 @@ use xueji_shared::scan::ScanState;
 
 use crate::api::Api;
 use crate::auth::Session;
+use crate::business::problems::strings::t;
 use crate::components::form::FormAlert;
-use crate::i18n::{fill, t};
+use crate::i18n::fill;
 use crate::pages::settings::{browser_offset_minutes, local_time};
 
 /// How often a running scan is polled.
@@ -236,7 +237,7 @@ fn ScanView(me: Me) -> impl IntoView {
                 <section class="card scan-current" id="scan-current">
                     <h2 class="card-title">{s.scan_current}</h2>
                     {move || match (runs.with(Option::is_none), latest.get()) {
-                        (true, _) => view! { <p class="empty-note">{s.common_loading}</p> }.into_any(),
+                        (true, _) => view! { <p class="empty-note">{crate::i18n::t().common_loading}</p> }.into_any(),
                         (false, None) => view! { <p class="empty-note" id="scan-none">{s.scan_none}</p> }.into_any(),
                         (false, Some(run)) => view! { <RunDetail run=run/> }.into_any(),
                     }}

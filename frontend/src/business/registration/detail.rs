@@ -12,7 +12,8 @@ use xueji_shared::workflow::Action;
 
 use super::candidates_view;
 use crate::api::{Api, ApiError};
-use crate::i18n::{fill, t};
+use crate::business::registration::strings::t;
+use crate::i18n::fill;
 use crate::record::form::{load_stages, rules_signal, RecordFields, RecordModel, RecordView};
 use crate::record::logic::{form_errors, to_value};
 
@@ -208,7 +209,7 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
         };
         view! {
             <section class="card reg-number-card">
-                <p class="reg-number-label">{s.reg_student_number}</p>
+                <p class="reg-number-label">{crate::record::strings::t().reg_student_number}</p>
                 <p class="reg-number" id="student-number">{n}</p>
             </section>
         }

@@ -12,7 +12,8 @@ use xueji_shared::api_import::{ImportJobInfo, ImportMode, ImportStatus};
 use xueji_shared::api_registration::RegistrationKind;
 
 use crate::api::Api;
-use crate::i18n::{fill, t};
+use crate::business::registration::strings::t;
+use crate::i18n::fill;
 
 const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const POLL_MS: u64 = 600;

@@ -7,6 +7,7 @@
 pub mod arrival;
 pub mod detail;
 pub mod import;
+pub mod strings;
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::ev::SubmitEvent;
@@ -22,7 +23,8 @@ use xueji_shared::stage::Stage;
 
 use crate::api::Api;
 use crate::auth::Session;
-use crate::i18n::{fill, t};
+use crate::business::registration::strings::t;
+use crate::i18n::fill;
 use crate::record::form::{
     load_stages, registration_rules_signal, today, RecordFields, RecordModel,
 };
@@ -199,7 +201,7 @@ fn list_section(
             <h2 class="card-title">{title}</h2>
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
             {move || match items.get() {
-                None => view! { <p class="reg-empty">{t().common_loading}</p> }.into_any(),
+                None => view! { <p class="reg-empty">{crate::i18n::t().common_loading}</p> }.into_any(),
                 Some(list) => view! {
                     {(total.get() > 0).then(|| view! {
                         <p class="inbox-total">{format!("{} {} {}", es::INBOX_TOTAL, total.get(), es::INBOX_TOTAL_UNIT)}</p>
