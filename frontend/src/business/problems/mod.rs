@@ -6,6 +6,7 @@
 //! caller's jurisdiction. [`ProblemList`] renders the lines; a detail page (`/problems/{id}`,
 //! with the handling actions) can link each line through its `data-problem-id`.
 
+pub mod api;
 pub mod detail;
 pub mod scan;
 pub mod strings;

@@ -4,6 +4,7 @@
 //! administrators. Bulk registration by spreadsheet is [`import`]. The detail page is in
 //! [`detail`].
 
+pub mod api;
 pub mod arrival;
 pub mod detail;
 pub mod import;
