@@ -506,16 +506,16 @@ pub fn rules_signal(stages: RwSignal<Vec<Stage>>) -> Signal<RecordRules> {
 }
 
 /// The rules of a registration of `kind` under the province's switches — the same function the
-/// server checks with (`xueji_shared::api_registration::registration_rules`).
+/// server checks with (`xueji_shared::business::registration::api_registration::registration_rules`).
 pub fn registration_rules_signal(
     stages: RwSignal<Vec<Stage>>,
-    kind: RwSignal<xueji_shared::api_registration::RegistrationKind>,
+    kind: RwSignal<xueji_shared::business::registration::api_registration::RegistrationKind>,
     switches: RwSignal<Option<xueji_shared::api_config::ProvinceSwitches>>,
 ) -> Signal<RecordRules> {
     let today = today();
     Signal::derive(move || {
         switches.with(|sw| {
-            xueji_shared::api_registration::registration_rules(
+            xueji_shared::business::registration::api_registration::registration_rules(
                 today,
                 stages.get(),
                 kind.get(),

@@ -2,9 +2,9 @@
 //! actions and forced intervention, the full duplicate scan (全量查重).
 
 use gloo_net::http::Method;
-use xueji_shared::api_scan::ScanRun;
-use xueji_shared::api_students::{ProblemDetail, ProblemPage};
-use xueji_shared::problem::{ProblemActionInput, ProblemForceInput};
+use xueji_shared::business::problems::api_problems::{ProblemDetail, ProblemPage};
+use xueji_shared::business::problems::api_scan::ScanRun;
+use xueji_shared::business::problems::problem::{ProblemActionInput, ProblemForceInput};
 
 use crate::api::{encode_component, json, Api, ApiError};
 

@@ -9,11 +9,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use wasm_bindgen::JsCast;
 use xueji_shared::api::FieldError;
-use xueji_shared::api_students::{
+use xueji_shared::business::problems::api_problems::{
     ProblemActionRecord, ProblemAllowed, ProblemDetail, ProblemSideInfo,
 };
+use xueji_shared::business::problems::problem::{
+    IdentityChange, PairSide, ProblemAction, ProblemActionInput,
+};
 use xueji_shared::codes::{GENDER, ID_TYPE};
-use xueji_shared::problem::{IdentityChange, PairSide, ProblemAction, ProblemActionInput};
 
 use crate::api::{Api, ApiError};
 use crate::business::problems::strings::t;
@@ -237,7 +239,7 @@ fn ForceForm(
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let submit = move |side: String| {
-        let input = xueji_shared::problem::ProblemForceInput {
+        let input = xueji_shared::business::problems::problem::ProblemForceInput {
             side: PairSide::parse(&side).unwrap_or(PairSide::A),
             reason: reason.get_untracked().trim().to_owned(),
         };

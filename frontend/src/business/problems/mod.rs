@@ -14,7 +14,7 @@ pub mod strings;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use xueji_shared::api_students::ProblemSummary;
+use xueji_shared::business::problems::api_problems::ProblemSummary;
 use xueji_shared::org::Role;
 
 use crate::api::Api;

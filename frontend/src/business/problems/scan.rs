@@ -10,9 +10,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use xueji_shared::api::Me;
-use xueji_shared::api_scan::ScanRun;
+use xueji_shared::business::problems::api_scan::ScanRun;
+use xueji_shared::business::problems::scan::ScanState;
 use xueji_shared::org::{Level, Role};
-use xueji_shared::scan::ScanState;
 
 use crate::api::Api;
 use crate::auth::Session;
@@ -389,7 +389,7 @@ fn history(list: Vec<ScanRun>) -> AnyView {
 mod tests {
     use super::*;
     use xueji_shared::api::OrgSummary;
-    use xueji_shared::scan::ScanTrigger;
+    use xueji_shared::business::problems::scan::ScanTrigger;
 
     fn me(level: Level, role: Role) -> Me {
         Me {
@@ -418,7 +418,7 @@ mod tests {
             state_label: state.label().into(),
             total,
             done,
-            percent: xueji_shared::scan::percent(done, total),
+            percent: xueji_shared::business::problems::scan::percent(done, total),
             found_invalid_id: 1,
             found_dup_with_id: 2,
             found_dup_without_id: 0,

@@ -2,8 +2,8 @@
 //! the national lookup before an arrival (来华归国), bulk registration (批量注册).
 
 use gloo_net::http::Method;
-use xueji_shared::api_import::{CommitImport, ImportJobInfo, ImportMode};
-use xueji_shared::api_registration::{
+use xueji_shared::business::registration::api_import::{CommitImport, ImportJobInfo, ImportMode};
+use xueji_shared::business::registration::api_registration::{
     ArrivalLookup, ArrivalMatch, RegistrationInfo, RegistrationKind, RegistrationPage,
     RequestActionInput, SubmitRegistration,
 };

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
-use xueji_shared::api_registration::{ArrivalLookup, ArrivalMatch};
+use xueji_shared::business::registration::api_registration::{ArrivalLookup, ArrivalMatch};
 use xueji_shared::codes::ID_TYPE_OTHER;
 
 use crate::api::Api;

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use xueji_shared::api_registration::{ActionRecord, RegistrationInfo, RequestActionInput};
+use xueji_shared::business::registration::api_registration::{
+    ActionRecord, RegistrationInfo, RequestActionInput,
+};
 use xueji_shared::stage::Stage;
 use xueji_shared::workflow::Action;
 

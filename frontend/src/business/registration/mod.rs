@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use xueji_shared::api::Me;
-use xueji_shared::api_registration::{
+use xueji_shared::business::registration::api_registration::{
     DuplicateCandidate, RegistrationInfo, RegistrationKind, RegistrationSummary, SubmitRegistration,
 };
 use xueji_shared::org::{Level, Role};
@@ -274,11 +274,17 @@ fn SchoolView(me: Me) -> impl IntoView {
     });
     let rules = registration_rules_signal(stages, kind, switches);
     // 来华归国: the existing record chosen from the national lookup, if any.
-    let chosen = RwSignal::new(None::<xueji_shared::api_registration::ArrivalMatch>);
+    let chosen =
+        RwSignal::new(None::<xueji_shared::business::registration::api_registration::ArrivalMatch>);
     let closed = Signal::derive(move || {
         switches.with(|sw| {
             sw.as_ref().and_then(|sw| {
-                xueji_shared::api_registration::registration_open(kind.get(), sw, today()).err()
+                xueji_shared::business::registration::api_registration::registration_open(
+                    kind.get(),
+                    sw,
+                    today(),
+                )
+                .err()
             })
         })
     });

@@ -9,8 +9,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use xueji_shared::api_students::{NumberHistory, ProblemInfo, StudentCard};
+use xueji_shared::business::problems::problem::ProblemState;
 use xueji_shared::codes::Gender;
-use xueji_shared::problem::ProblemState;
 use xueji_shared::student_number::Kind;
 
 use crate::api::Api;
