@@ -129,7 +129,7 @@ fn main() {
     let records = synth::generate(spec).expect("synth");
     let cells: Vec<Vec<String>> = records
         .iter()
-        .map(xueji_shared::import::record_cells)
+        .map(xueji_shared::business::registration::import::record_cells)
         .collect();
     let honest = xlsx::filled(&cells).expect("xlsx");
     drop(cells);

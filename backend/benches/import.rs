@@ -27,9 +27,9 @@ use xueji_backend::business::registration::import::{self, Submitter};
 use xueji_backend::business::registration::xlsx;
 use xueji_backend::entities::organisations;
 use xueji_backend::{audit, db, synth};
-use xueji_shared::api_import::ImportMode;
-use xueji_shared::api_registration::RegistrationKind;
-use xueji_shared::import::record_cells;
+use xueji_shared::business::registration::api_import::ImportMode;
+use xueji_shared::business::registration::api_registration::RegistrationKind;
+use xueji_shared::business::registration::import::record_cells;
 use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::stage::Stage;
 use xueji_shared::workflow::{Business, RegistrationLevel};
@@ -216,7 +216,7 @@ async fn main() {
     let mut records = synth::generate(spec).expect("synth");
     // Synthetic children without an ID may share name, gender and birth date with another
     // child: within one file that is refused (a suspected duplicate); leave them out.
-    let mut dups = xueji_shared::import::Duplicates::new();
+    let mut dups = xueji_shared::business::registration::import::Duplicates::new();
     records.retain(|r| dups.check(0, r, today).is_none());
     let n = records.len();
     let cells: Vec<Vec<String>> = records.iter().map(record_cells).collect();
@@ -229,15 +229,26 @@ async fn main() {
     );
 
     // For the record: where the time of reading goes, without a database.
-    struct Sink<F: FnMut(&xueji_shared::import::HeaderMap, u32, &[xueji_shared::import::Cell])>(F);
-    impl<F: FnMut(&xueji_shared::import::HeaderMap, u32, &[xueji_shared::import::Cell])>
-        xlsx::RowSink for Sink<F>
+    struct Sink<
+        F: FnMut(
+            &xueji_shared::business::registration::import::HeaderMap,
+            u32,
+            &[xueji_shared::business::registration::import::Cell],
+        ),
+    >(F);
+    impl<
+            F: FnMut(
+                &xueji_shared::business::registration::import::HeaderMap,
+                u32,
+                &[xueji_shared::business::registration::import::Cell],
+            ),
+        > xlsx::RowSink for Sink<F>
     {
         fn row(
             &mut self,
-            h: &xueji_shared::import::HeaderMap,
+            h: &xueji_shared::business::registration::import::HeaderMap,
             r: u32,
-            c: &mut Vec<xueji_shared::import::Cell>,
+            c: &mut Vec<xueji_shared::business::registration::import::Cell>,
         ) -> bool {
             (self.0)(h, r, c);
             true
@@ -250,7 +261,9 @@ async fn main() {
     xlsx::read(
         &bytes,
         &mut Sink(|h, r, c| {
-            std::hint::black_box(xueji_shared::import::parse_row(h, r, c));
+            std::hint::black_box(xueji_shared::business::registration::import::parse_row(
+                h, r, c,
+            ));
         }),
     )
     .expect("read");

@@ -21,7 +21,7 @@ use xueji_backend::business::problems::scan;
 use xueji_backend::entities::problems;
 use xueji_backend::state::AppState;
 use xueji_backend::{db, synth};
-use xueji_shared::scan::ScanTrigger;
+use xueji_shared::business::problems::scan::ScanTrigger;
 use xueji_shared::{codes::Gender, dedup};
 
 fn esc(s: &str) -> String {

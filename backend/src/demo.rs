@@ -370,7 +370,7 @@ fn demo_caller(account: accounts::Model, org: organisations::Model) -> AppResult
 pub async fn seed_business(state: &AppState) -> AppResult<BusinessCounts> {
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     use xueji_shared::api_engine::BusinessKey;
-    use xueji_shared::api_registration::RegistrationKind;
+    use xueji_shared::business::registration::api_registration::RegistrationKind;
     use xueji_shared::stage::Grade;
     use xueji_shared::workflow::{Action, Business, RegistrationLevel};
 
@@ -552,7 +552,7 @@ pub async fn seed_business(state: &AppState) -> AppResult<BusinessCounts> {
         crate::student::open_problem(
             &*tx,
             &s.province_code,
-            xueji_shared::problem::ProblemKind::InvalidId,
+            xueji_shared::business::problems::problem::ProblemKind::InvalidId,
             s.id,
             None,
         )

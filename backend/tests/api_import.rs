@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use xueji_backend::business::registration::{import, xlsx};
 use xueji_backend::entities::{audit_log, organisations, request_actions, requests};
 use xueji_backend::synth::{generate, SynthSpec};
-use xueji_shared::import::{columns, record_cells};
+use xueji_shared::business::registration::import::{columns, record_cells};
 use xueji_shared::record::StudentRecord;
 
 fn records(seed: u64, n: usize) -> Vec<StudentRecord> {
@@ -147,9 +147,9 @@ async fn the_template_round_trips_and_every_valid_row_becomes_a_request(b: Backe
     impl xlsx::RowSink for Rows {
         fn row(
             &mut self,
-            _: &xueji_shared::import::HeaderMap,
+            _: &xueji_shared::business::registration::import::HeaderMap,
             _: u32,
-            _: &mut Vec<xueji_shared::import::Cell>,
+            _: &mut Vec<xueji_shared::business::registration::import::Cell>,
         ) -> bool {
             self.0 += 1;
             true

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use xueji_backend::business::registration::xlsx;
 use xueji_backend::entities::{organisations, requests};
 use xueji_backend::synth::{generate, SynthSpec};
-use xueji_shared::import::{self, Layout};
+use xueji_shared::business::registration::import::{self, Layout};
 use xueji_shared::record::StudentRecord;
 
 fn records(seed: u64, n: usize) -> Vec<StudentRecord> {

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use xueji_backend::entities::{identity_claims, organisations, students};
 use xueji_backend::student::{self as registration, Outcome};
 use xueji_backend::synth::{generate, SynthSpec};
-use xueji_shared::problem::ProblemKind;
+use xueji_shared::business::problems::problem::ProblemKind;
 use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::stage::Stage;
 

@@ -20,11 +20,11 @@ use xueji_backend::entities::{
     audit_log, identity_claims, organisations, problems, scan_runs, students,
 };
 use xueji_backend::error::AppError;
+use xueji_shared::business::problems::problem::ProblemKind;
+use xueji_shared::business::problems::scan::ScanTrigger;
 use xueji_shared::citizen_id::compose;
 use xueji_shared::codes::Gender;
 use xueji_shared::dedup;
-use xueji_shared::problem::ProblemKind;
-use xueji_shared::scan::ScanTrigger;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")

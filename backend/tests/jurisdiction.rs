@@ -191,7 +191,7 @@ async fn world(app: &TestApp) -> World {
         let p = xueji_backend::student::open_problem(
             &*tx,
             "330000",
-            xueji_shared::problem::ProblemKind::InvalidId,
+            xueji_shared::business::problems::problem::ProblemKind::InvalidId,
             *student,
             None,
         )
@@ -1177,8 +1177,8 @@ async fn jurisdiction_matrix(b: Backend) {
         }
     }
     // Multipart: import upload (school registrars only).
-    let file =
-        xueji_backend::business::registration::xlsx::filled(&[xueji_shared::import::record_cells(
+    let file = xueji_backend::business::registration::xlsx::filled(&[
+        xueji_shared::business::registration::import::record_cells(
             &xueji_backend::synth::generate(xueji_backend::synth::SynthSpec::new(
                 990,
                 1,
@@ -1186,8 +1186,9 @@ async fn jurisdiction_matrix(b: Backend) {
                 xueji_backend::clock::today(),
             ))
             .expect("synth")[0],
-        )])
-        .expect("xlsx");
+        ),
+    ])
+    .expect("xlsx");
     for c in &callers {
         let r = upload_import(&app, &c.token, &file).await;
         checked += 1;

@@ -1,6 +1,10 @@
-//! The one typed client of the HTTP API under `/api/v1`.
+//! The typed client of the HTTP API under `/api/v1`: the generic part (requests, tokens, errors,
+//! uploads and downloads) and the platform's calls (sign-in, organisations, accounts, audit,
+//! configuration, students).
 //!
-//! Wire types come from `xueji_shared::api`. Every failure becomes an [`ApiError`] whose
+//! Each business adds its calls in its folder (`business/<name>/api.rs`, another `impl Api`
+//! block over [`Api::authed`], [`json`] and [`encode_component`]), as does the engine
+//! (`engine/api.rs`). Wire types come from `xueji_shared`. Every failure becomes an [`ApiError`] whose
 //! [`message`](ApiError::message) is Chinese and fit to show: the server's own message when it
 //! sent the error envelope, otherwise a message chosen from the status. A fetch that never reached
 //! the server is [`ApiError::Network`] and marks the client offline.
@@ -217,7 +221,7 @@ impl Api {
 
     /// An authenticated request whose body is a form (multipart upload) or whose answer is not
     /// JSON (file download), with the same refresh-and-retry on 401. Errors are decoded.
-    async fn authed_raw(
+    pub(crate) async fn authed_raw(
         &self,
         method: Method,
         path: &str,
@@ -298,6 +302,97 @@ impl Api {
         web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ApiError::Decode)
     }
 
+    /// An authenticated GET returning the body's bytes (the template, a report), with one
+    /// refresh-and-retry on 401.
+    pub async fn download(&self, path: &str) -> Result<Vec<u8>, ApiError> {
+        for attempt in 0..2 {
+            let Some(token) = auth::access_token() else {
+                self.session.end();
+                return Err(session_expired());
+            };
+            let resp = self.send(Method::GET, path, Some(&token), None).await?;
+            let status = resp.status();
+            if status == 401 && attempt == 0 {
+                if let Err(e) = self.refresh_shared().await {
+                    if !e.is_network() {
+                        self.session.end();
+                    }
+                    return Err(if e.is_network() { e } else { session_expired() });
+                }
+                continue;
+            }
+            if (200..300).contains(&status) {
+                return resp.binary().await.map_err(|_| ApiError::Network);
+            }
+            let text = resp.text().await.unwrap_or_default();
+            return self.noting_password_change(Err(error_from_response(status, &text)));
+        }
+        Err(session_expired())
+    }
+
+    /// A multipart `POST` through XMLHttpRequest, so that `progress` sees the upload (0.0–1.0).
+    /// The access token is renewed first (`GET /me`) if needed.
+    pub(crate) async fn upload_with_progress<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        form: &web_sys::FormData,
+        progress: impl Fn(f64) + 'static,
+    ) -> Result<T, ApiError> {
+        use std::rc::Rc;
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        self.me().await?;
+        let token = auth::access_token().ok_or_else(session_expired)?;
+        let xhr = web_sys::XmlHttpRequest::new().map_err(|_| ApiError::Network)?;
+        xhr.open("POST", &url(path))
+            .map_err(|_| ApiError::Network)?;
+        let _ = xhr.set_request_header("Authorization", &auth::bearer(&token));
+        let _ = xhr.set_request_header("Accept", "application/json");
+        let (send, recv) = futures::channel::oneshot::channel::<bool>();
+        let send = Rc::new(RefCell::new(Some(send)));
+        let finish = |ok: bool| {
+            let send = send.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                if let Some(s) = send.borrow_mut().take() {
+                    let _ = s.send(ok);
+                }
+            })
+        };
+        let on_load = finish(true);
+        let on_error = finish(false);
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    progress(e.loaded() / e.total());
+                }
+            });
+        if let Ok(upload) = xhr.upload() {
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        }
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        xhr.set_onabort(Some(on_error.as_ref().unchecked_ref()));
+        xhr.send_with_opt_form_data(Some(form))
+            .map_err(|_| ApiError::Network)?;
+        let reached = recv.await.unwrap_or(false);
+        // The callbacks live until the request has ended.
+        drop((on_load, on_error, on_progress));
+        self.net.record_api_reachable(reached);
+        if !reached {
+            return Err(ApiError::Network);
+        }
+        let status = xhr.status().unwrap_or(0);
+        let text = xhr.response_text().ok().flatten().unwrap_or_default();
+        if (200..300).contains(&status) {
+            serde_json::from_str(&text).map_err(|_| ApiError::Decode)
+        } else if status == 401 {
+            self.session.end();
+            Err(session_expired())
+        } else {
+            self.noting_password_change(Err(error_from_response(status, &text)))
+        }
+    }
+
     /// A 403 `password_change_required` marks the session, and the shell then routes to the
     /// change-password page.
     fn noting_password_change<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
@@ -363,18 +458,19 @@ impl Api {
     }
 }
 
-fn session_expired() -> ApiError {
+pub(crate) fn session_expired() -> ApiError {
     ApiError::Unauthorized {
         message: t().err_session_expired.to_owned(),
     }
 }
 
-fn json<T: Serialize>(value: &T) -> Result<String, ApiError> {
+/// The JSON body of a request.
+pub(crate) fn json<T: Serialize>(value: &T) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(|_| ApiError::Decode)
 }
 
 /// Turns a response into `T` on success, or into the matching [`ApiError`].
-async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+pub(crate) async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     let status = resp.status();
     let text = resp.text().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
@@ -449,6 +545,12 @@ impl AuditQuery {
 }
 
 impl Api {
+    /// `GET /orgs/{id}`: one organisation of the jurisdiction (the school's kind).
+    pub async fn org(&self, id: i64) -> Result<OrgNode, ApiError> {
+        let path = format!("/orgs/{id}");
+        self.authed(Method::GET, &path, None).await
+    }
+
     /// `GET /orgs`: the root of the caller's tree (its own organisation).
     pub async fn org_roots(&self) -> Result<Vec<OrgNode>, ApiError> {
         self.authed(Method::GET, "/orgs", None).await
@@ -671,108 +773,7 @@ impl Api {
     }
 }
 
-// ───────────── registration (学籍注册: pages/registration) ─────────────
-
-impl Api {
-    /// `GET /orgs/{id}`: one organisation of the jurisdiction (the school's kind).
-    pub async fn org(&self, id: i64) -> Result<OrgNode, ApiError> {
-        let path = format!("/orgs/{id}");
-        self.authed(Method::GET, &path, None).await
-    }
-
-    /// `POST /registrations`.
-    pub async fn submit_registration(
-        &self,
-        req: &xueji_shared::api_registration::SubmitRegistration,
-    ) -> Result<xueji_shared::api_registration::RegistrationInfo, ApiError> {
-        self.authed(Method::POST, "/registrations", Some(json(req)?))
-            .await
-    }
-
-    /// `GET /registrations[?todo=true]`.
-    pub async fn registrations(
-        &self,
-        todo: bool,
-        cursor: Option<&str>,
-    ) -> Result<xueji_shared::api_registration::RegistrationPage, ApiError> {
-        let mut path = format!("/registrations?todo={todo}");
-        if let Some(c) = cursor {
-            path.push_str(&format!("&cursor={}", encode_component(c)));
-        }
-        self.authed(Method::GET, &path, None).await
-    }
-
-    /// `GET /registrations/{id}`.
-    pub async fn registration(
-        &self,
-        id: i64,
-    ) -> Result<xueji_shared::api_registration::RegistrationInfo, ApiError> {
-        let path = format!("/registrations/{id}");
-        self.authed(Method::GET, &path, None).await
-    }
-
-    /// `GET /students/lookup`: the national lookup before a 来华归国 registration.
-    pub async fn arrival_lookup(
-        &self,
-        q: &xueji_shared::api_registration::ArrivalLookup,
-    ) -> Result<Vec<xueji_shared::api_registration::ArrivalMatch>, ApiError> {
-        let mut parts = Vec::new();
-        for (k, v) in [
-            ("id_type", &q.id_type),
-            ("id_number", &q.id_number),
-            ("name", &q.name),
-            ("gender", &q.gender),
-            ("birth_date", &q.birth_date),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
-                parts.push(format!("{k}={}", encode_component(v.trim())));
-            }
-        }
-        let path = format!("/students/lookup?{}", parts.join("&"));
-        self.authed(Method::GET, &path, None).await
-    }
-
-    /// `GET /problems/{id}`.
-    pub async fn problem(
-        &self,
-        id: i64,
-    ) -> Result<xueji_shared::api_students::ProblemDetail, ApiError> {
-        self.authed(Method::GET, &format!("/problems/{id}"), None)
-            .await
-    }
-
-    /// `POST /problems/{id}/actions`.
-    pub async fn problem_action(
-        &self,
-        id: i64,
-        req: &xueji_shared::problem::ProblemActionInput,
-    ) -> Result<xueji_shared::api_students::ProblemDetail, ApiError> {
-        let path = format!("/problems/{id}/actions");
-        self.authed(Method::POST, &path, Some(json(req)?)).await
-    }
-
-    /// `POST /problems/{id}/force`: 强制干预 on one side's overdue authority step.
-    pub async fn problem_force(
-        &self,
-        id: i64,
-        req: &xueji_shared::problem::ProblemForceInput,
-    ) -> Result<xueji_shared::api_students::ProblemDetail, ApiError> {
-        let path = format!("/problems/{id}/force");
-        self.authed(Method::POST, &path, Some(json(req)?)).await
-    }
-
-    /// `POST /registrations/{id}/actions`.
-    pub async fn registration_action(
-        &self,
-        id: i64,
-        req: &xueji_shared::api_registration::RequestActionInput,
-    ) -> Result<xueji_shared::api_registration::RegistrationInfo, ApiError> {
-        let path = format!("/registrations/{id}/actions");
-        self.authed(Method::POST, &path, Some(json(req)?)).await
-    }
-}
-
-// ───────────── students and problems (学籍查询 / 学籍卡 / 问题学籍: pages/students, pages/problems) ─────────────
+// ───────────── students (学籍查询 / 学籍卡: pages/students) ─────────────
 
 /// The filters and page of `GET /students`; empty filters are left out of the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -858,22 +859,6 @@ impl Api {
         let path = format!("/students/{id}");
         self.authed(Method::GET, &path, None).await
     }
-
-    /// `GET /problems?state=open|resolved`: the problem-record queue (问题学籍).
-    pub async fn problems(
-        &self,
-        resolved: bool,
-        cursor: Option<&str>,
-    ) -> Result<xueji_shared::api_students::ProblemPage, ApiError> {
-        let mut path = format!(
-            "/problems?state={}",
-            if resolved { "resolved" } else { "open" }
-        );
-        if let Some(c) = cursor {
-            path.push_str(&format!("&cursor={}", encode_component(c)));
-        }
-        self.authed(Method::GET, &path, None).await
-    }
 }
 
 #[cfg(test)]
@@ -902,155 +887,6 @@ mod student_query_tests {
             "/students?page=2&per_page=20&q=%E7%8E%8B&grade=13&status=active\
              &school_id=7&org_id=3&class_id=9&problem=false"
         );
-    }
-}
-
-// ───────────── full duplicate scan (全量查重: pages/scan) ─────────────
-
-impl Api {
-    /// `POST /scans`: start the full duplicate scan (province and ministry registrars).
-    pub async fn start_scan(&self) -> Result<xueji_shared::api_scan::ScanRun, ApiError> {
-        self.authed(Method::POST, "/scans", None).await
-    }
-
-    /// `GET /scans`: the recent runs the caller may see, newest first.
-    pub async fn scans(&self) -> Result<Vec<xueji_shared::api_scan::ScanRun>, ApiError> {
-        self.authed(Method::GET, "/scans", None).await
-    }
-
-    /// `GET /scans/{id}`: one run and its progress.
-    pub async fn scan(&self, id: i64) -> Result<xueji_shared::api_scan::ScanRun, ApiError> {
-        let path = format!("/scans/{id}");
-        self.authed(Method::GET, &path, None).await
-    }
-}
-
-// ───────────── bulk registration (批量注册: pages/registration/import.rs) ─────────────
-
-impl Api {
-    /// An authenticated GET returning the body's bytes (the template, a report), with one
-    /// refresh-and-retry on 401.
-    pub async fn download(&self, path: &str) -> Result<Vec<u8>, ApiError> {
-        for attempt in 0..2 {
-            let Some(token) = auth::access_token() else {
-                self.session.end();
-                return Err(session_expired());
-            };
-            let resp = self.send(Method::GET, path, Some(&token), None).await?;
-            let status = resp.status();
-            if status == 401 && attempt == 0 {
-                if let Err(e) = self.refresh_shared().await {
-                    if !e.is_network() {
-                        self.session.end();
-                    }
-                    return Err(if e.is_network() { e } else { session_expired() });
-                }
-                continue;
-            }
-            if (200..300).contains(&status) {
-                return resp.binary().await.map_err(|_| ApiError::Network);
-            }
-            let text = resp.text().await.unwrap_or_default();
-            return self.noting_password_change(Err(error_from_response(status, &text)));
-        }
-        Err(session_expired())
-    }
-
-    /// `POST /imports` (multipart) through XMLHttpRequest, so that `progress` sees the upload
-    /// (0.0–1.0). The access token is renewed first (`GET /me`) if needed.
-    pub async fn upload_import(
-        &self,
-        file: &web_sys::File,
-        kind: xueji_shared::api_registration::RegistrationKind,
-        progress: impl Fn(f64) + 'static,
-    ) -> Result<xueji_shared::api_import::ImportJobInfo, ApiError> {
-        use std::rc::Rc;
-        use wasm_bindgen::closure::Closure;
-        use wasm_bindgen::JsCast;
-        self.me().await?;
-        let token = auth::access_token().ok_or_else(session_expired)?;
-        let form = web_sys::FormData::new().map_err(|_| ApiError::Network)?;
-        form.append_with_str("kind", kind.as_str())
-            .map_err(|_| ApiError::Network)?;
-        form.append_with_blob_and_filename("file", file, &file.name())
-            .map_err(|_| ApiError::Network)?;
-        let xhr = web_sys::XmlHttpRequest::new().map_err(|_| ApiError::Network)?;
-        xhr.open("POST", &url("/imports"))
-            .map_err(|_| ApiError::Network)?;
-        let _ = xhr.set_request_header("Authorization", &auth::bearer(&token));
-        let _ = xhr.set_request_header("Accept", "application/json");
-        let (send, recv) = futures::channel::oneshot::channel::<bool>();
-        let send = Rc::new(RefCell::new(Some(send)));
-        let finish = |ok: bool| {
-            let send = send.clone();
-            Closure::<dyn FnMut()>::new(move || {
-                if let Some(s) = send.borrow_mut().take() {
-                    let _ = s.send(ok);
-                }
-            })
-        };
-        let on_load = finish(true);
-        let on_error = finish(false);
-        let on_progress =
-            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-                if e.length_computable() && e.total() > 0.0 {
-                    progress(e.loaded() / e.total());
-                }
-            });
-        if let Ok(upload) = xhr.upload() {
-            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-        }
-        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
-        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        xhr.set_onabort(Some(on_error.as_ref().unchecked_ref()));
-        xhr.send_with_opt_form_data(Some(&form))
-            .map_err(|_| ApiError::Network)?;
-        let reached = recv.await.unwrap_or(false);
-        // The callbacks live until the request has ended.
-        drop((on_load, on_error, on_progress));
-        self.net.record_api_reachable(reached);
-        if !reached {
-            return Err(ApiError::Network);
-        }
-        let status = xhr.status().unwrap_or(0);
-        let text = xhr.response_text().ok().flatten().unwrap_or_default();
-        if (200..300).contains(&status) {
-            serde_json::from_str(&text).map_err(|_| ApiError::Decode)
-        } else if status == 401 {
-            self.session.end();
-            Err(session_expired())
-        } else {
-            self.noting_password_change(Err(error_from_response(status, &text)))
-        }
-    }
-
-    /// `GET /imports/{id}`.
-    pub async fn import_job(
-        &self,
-        id: i64,
-    ) -> Result<xueji_shared::api_import::ImportJobInfo, ApiError> {
-        let path = format!("/imports/{id}");
-        self.authed(Method::GET, &path, None).await
-    }
-
-    /// `POST /imports/{id}/commit`.
-    pub async fn commit_import(
-        &self,
-        id: i64,
-        mode: xueji_shared::api_import::ImportMode,
-    ) -> Result<xueji_shared::api_import::ImportJobInfo, ApiError> {
-        let path = format!("/imports/{id}/commit");
-        let body = json(&xueji_shared::api_import::CommitImport { mode })?;
-        self.authed(Method::POST, &path, Some(body)).await
-    }
-
-    /// `POST /imports/{id}/cancel`.
-    pub async fn cancel_import(
-        &self,
-        id: i64,
-    ) -> Result<xueji_shared::api_import::ImportJobInfo, ApiError> {
-        let path = format!("/imports/{id}/cancel");
-        self.authed(Method::POST, &path, None).await
     }
 }
 

@@ -2,7 +2,11 @@
 //!
 //! - [`app`]: router and routes; [`pages`]: one module per page; [`components`]: the shell.
 //! - [`api`]: the one typed client of `/api/v1`; [`auth`]: tokens and the signed-in account.
-//! - [`net`]: online/offline state; [`i18n`]: every user-visible string; [`modules`]: the menu.
+//! - [`net`]: online/offline state; [`modules`]: the menu.
+//! - [`engine`]: the request engine's pages; [`record`]: the student record's form and view;
+//!   [`business`]: one folder per business (its pages, API calls and strings).
+//! - Strings: [`i18n`] holds the platform's and the table mechanism; each business, the engine,
+//!   the record and the student pages keep their own `strings.rs`.
 
 pub mod api;
 pub mod app;
@@ -29,5 +33,27 @@ pub fn start() {
     leptos::mount::mount_to_body(app::App);
     if let Some(boot) = leptos::prelude::document().get_element_by_id(BOOT_ELEMENT_ID) {
         boot.remove();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every string table of the client, for the checks across tables.
+    fn tables() -> Vec<Vec<(&'static str, &'static str)>> {
+        vec![
+            crate::i18n::ZH.entries(),
+            crate::record::strings::ZH.entries(),
+            crate::pages::students::strings::ZH.entries(),
+            crate::business::registration::strings::ZH.entries(),
+            crate::business::problems::strings::ZH.entries(),
+        ]
+    }
+
+    #[test]
+    fn no_string_name_is_in_two_tables() {
+        let mut seen = std::collections::HashSet::new();
+        for (name, _) in tables().into_iter().flatten() {
+            assert!(seen.insert(name), "{name} is in two tables");
+        }
     }
 }

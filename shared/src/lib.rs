@@ -3,15 +3,18 @@
 //! Everything here is pure: no I/O, no clocks read implicitly, no global state. The same code
 //! runs in the browser (wasm32) while a user types and on the server before every write, so a
 //! phone and the server always reach the same verdict.
+//!
+//! The generic rules sit at the top (the record and its codes, numbers, organisations, chains,
+//! calendars, caps, controlled fields, the engine's and the platform's wire types); each
+//! business's rules and wire types live in [`business`]`::<name>`. Nothing at the top imports a
+//! business (`backend/tests/layering.rs`).
 
 pub mod account;
 pub mod api;
 pub mod api_config;
 pub mod api_engine;
-pub mod api_import;
-pub mod api_registration;
-pub mod api_scan;
 pub mod api_students;
+pub mod business;
 pub mod business_calendar;
 pub mod calendar;
 pub mod caps;
@@ -21,12 +24,15 @@ pub mod codes;
 pub mod controlled;
 pub mod dedup;
 pub mod field;
-pub mod import;
 pub mod org;
-pub mod problem;
 pub mod record;
 pub mod region;
-pub mod scan;
 pub mod stage;
 pub mod student_number;
 pub mod workflow;
+
+/// The old path of the problem rules, kept only for `backend/src/engine/queue.rs` (the request
+/// engine's action labels), which another change owns; new code names
+/// `business::problems::problem`. Remove once the engine no longer names it.
+#[doc(hidden)]
+pub use business::problems::problem;

@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use xueji_shared::api_config::{CalendarDay, DayKind, ProvinceSwitches, UpdateCalendar};
+use xueji_shared::business::registration::import::{self, columns, Cell};
 use xueji_shared::citizen_id::CitizenId;
-use xueji_shared::import::{self, columns, Cell};
 use xueji_shared::record::{RecordRules, StudentRecord, FIELDS};
 use xueji_shared::student_number::StudentNumber;
 

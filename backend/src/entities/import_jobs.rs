@@ -25,7 +25,7 @@ pub struct Model {
     pub mode: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub message: Option<String>,
-    /// JSON array of `xueji_shared::import::ImportRowError`, by row.
+    /// JSON array of `xueji_shared::business::registration::import::ImportRowError`, by row.
     #[sea_orm(column_type = "Text")]
     pub report: String,
     pub created_by: i64,

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A problem record (问题学籍): invalid ID, duplicate with ID, duplicate without ID; state
-/// `open | arbitration | resolved` (`xueji_shared::problem::ProblemState`).
+/// `open | arbitration | resolved` (`xueji_shared::business::problems::problem::ProblemState`).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "problems")]
 pub struct Model {
@@ -16,7 +16,7 @@ pub struct Model {
     pub detail: Option<String>,
     pub created_at: ChronoDateTimeUtc,
     pub resolved_at: Option<ChronoDateTimeUtc>,
-    /// `xueji_shared::problem::SideState` of the student's side.
+    /// `xueji_shared::business::problems::problem::SideState` of the student's side.
     pub a_state: String,
     /// The other student's side (pairs only).
     pub b_state: Option<String>,

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A run of the full duplicate scan (全量查重): scope (a province, or NULL for the country),
-/// trigger `manual | nightly`, state `running | done | failed` (`xueji_shared::scan`), progress
+/// trigger `manual | nightly`, state `running | done | failed` (`xueji_shared::business::problems::scan`), progress
 /// and what it found. `running_slot` is 1 while running (unique: one run at a time).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "scan_runs")]

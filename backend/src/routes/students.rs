@@ -12,12 +12,13 @@ use sea_orm::{
 use serde::Deserialize;
 use xueji_shared::api::{ErrorBody, FieldError, OrgSummary};
 use xueji_shared::api_students::{
-    problem_kind_label, student_status_label, NumberHistory, ProblemInfo, StudentCard, StudentPage,
-    StudentSummary, STUDENT_STATUSES,
+    student_status_label, NumberHistory, ProblemInfo, StudentCard, StudentPage, StudentSummary,
+    STUDENT_STATUSES,
 };
+use xueji_shared::business::problems::api_problems::problem_kind_label;
+use xueji_shared::business::problems::problem::ProblemState;
 use xueji_shared::dedup;
 use xueji_shared::org::Level;
-use xueji_shared::problem::ProblemState;
 use xueji_shared::record::StudentRecord;
 use xueji_shared::stage::Stage;
 use xueji_shared::student_number::Kind;

@@ -24,12 +24,14 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, Set,
 };
-use xueji_shared::api_registration::{registration_rules, RegistrationKind};
+use xueji_shared::business::problems::problem::ProblemKind;
+use xueji_shared::business::registration::api_registration::{
+    registration_rules, RegistrationKind,
+};
 use xueji_shared::citizen_id::CitizenId;
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER, ID_TYPE_RESIDENT_CARD};
 use xueji_shared::dedup;
 use xueji_shared::org::SchoolKind;
-use xueji_shared::problem::ProblemKind;
 use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::student_number::{Kind, StudentNumber};
 

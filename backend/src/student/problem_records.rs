@@ -7,8 +7,8 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, Set,
 };
 use xueji_shared::api_engine::BusinessKey;
+use xueji_shared::business::problems::problem::{PairSide, ProblemKind, ProblemState, SideState};
 use xueji_shared::org::Role;
-use xueji_shared::problem::{PairSide, ProblemKind, ProblemState, SideState};
 use xueji_shared::workflow::Business;
 
 use crate::engine::{self, Assignment, NewRequest};
@@ -70,7 +70,7 @@ pub async fn has_open_problem<C: ConnectionTrait>(conn: &C, student_id: i64) -> 
 }
 
 /// Who must act on a problem record now, derived from its sides' states
-/// (`xueji_shared::problem`): a side still open waits for its school's registrar (evidence,
+/// (`xueji_shared::business::problems::problem`): a side still open waits for its school's registrar (evidence,
 /// change or delete); a side whose request awaits approval waits for its authority's
 /// registrar; a record in arbitration waits for the lowest common superior.
 pub async fn problem_assignments<C: ConnectionTrait>(

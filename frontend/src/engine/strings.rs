@@ -1,4 +1,4 @@
-//! The engine's Chinese strings (the inbox, the overdue list, deadlines).
+//! The engine's Chinese strings (the inbox, the overdue list, deadlines, the request page).
 
 pub const INBOX_TITLE: &str = "待办";
 pub const INBOX_LEAD: &str = "等待本单位、本岗位办理的全部事项，每个环节须在10个工作日内办结。";
@@ -31,3 +31,8 @@ pub const STEP_FORCED: &str = "强制干预";
 pub const FORCE_REASON: &str = "强制干预原因";
 pub const FORCE_HINT: &str =
     "该环节已超过10个工作日未办理。强制干预将代替办理单位核办通过，并记录原因与操作人。";
+pub const PARTIES_TITLE: &str = "相关单位";
+pub const PARTY_APPLICANT: &str = "申请单位";
+pub const PARTY_COUNTERPART: &str = "对方单位";
+pub const PARTY_ARBITER: &str = "仲裁单位";
+pub const EVIDENCE_FILE: &str = "材料{n}";

@@ -79,8 +79,8 @@ pub fn HomePage() -> impl IntoView {
                             .map(|_| view! {
                                 <li>
                                     <A href="/problems/scan" attr:class="module-tile" attr:data-module="scan">
-                                        <span class="module-tile-title">{s.scan_home_tile}</span>
-                                        <span class="module-tile-desc">{s.scan_home_tile_desc}</span>
+                                        <span class="module-tile-title">{crate::business::problems::strings::t().scan_home_tile}</span>
+                                        <span class="module-tile-desc">{crate::business::problems::strings::t().scan_home_tile_desc}</span>
                                     </A>
                                 </li>
                             })

@@ -14,7 +14,8 @@ use super::logic::{
     self, get_bool, get_text, input_mode, member_count, member_field, member_input_kind, set_bool,
     set_text, InputKind, Section, SECTIONS,
 };
-use crate::i18n::{fill, t};
+use crate::i18n::fill;
+use crate::record::strings::t;
 
 /// The state of one record form: the record (as JSON), which fields were touched, whether a
 /// submit was attempted, the server's field errors and the local problems.
@@ -138,7 +139,7 @@ fn options_of(kind: InputKind, stages: &[Stage]) -> Vec<(String, String)> {
 
 fn label_view(spec: &FieldSpec) -> impl IntoView {
     let mark = (!spec.required).then(|| {
-        view! { " " <span class="optional">{t().common_optional}</span> }
+        view! { " " <span class="optional">{crate::i18n::t().common_optional}</span> }
     });
     view! { <span class="form-label">{spec.label} {mark}</span> }
 }
@@ -505,16 +506,16 @@ pub fn rules_signal(stages: RwSignal<Vec<Stage>>) -> Signal<RecordRules> {
 }
 
 /// The rules of a registration of `kind` under the province's switches — the same function the
-/// server checks with (`xueji_shared::api_registration::registration_rules`).
+/// server checks with (`xueji_shared::business::registration::api_registration::registration_rules`).
 pub fn registration_rules_signal(
     stages: RwSignal<Vec<Stage>>,
-    kind: RwSignal<xueji_shared::api_registration::RegistrationKind>,
+    kind: RwSignal<xueji_shared::business::registration::api_registration::RegistrationKind>,
     switches: RwSignal<Option<xueji_shared::api_config::ProvinceSwitches>>,
 ) -> Signal<RecordRules> {
     let today = today();
     Signal::derive(move || {
         switches.with(|sw| {
-            xueji_shared::api_registration::registration_rules(
+            xueji_shared::business::registration::api_registration::registration_rules(
                 today,
                 stages.get(),
                 kind.get(),

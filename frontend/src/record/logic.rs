@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 use xueji_shared::api::FieldError;
-use xueji_shared::api_registration::RegistrationKind;
+use xueji_shared::business::registration::api_registration::RegistrationKind;
 use xueji_shared::record::{FieldSpec, StudentRecord, FIELDS, MEMBER_FIELDS};
 
 /// localStorage key of the unsent registration form.

@@ -5,3 +5,4 @@
 
 pub mod form;
 pub mod logic;
+pub mod strings;

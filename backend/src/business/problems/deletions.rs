@@ -7,9 +7,10 @@ use axum::Json;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use xueji_shared::api::{ErrorBody, FieldError};
-use xueji_shared::api_students::{DeleteStudentInput, StudentSummary};
+use xueji_shared::api_students::StudentSummary;
+use xueji_shared::business::problems::api_problems::DeleteStudentInput;
+use xueji_shared::business::problems::problem::{formal_deletion_check, MAX_EVIDENCE};
 use xueji_shared::org::{Level, Role};
-use xueji_shared::problem::{formal_deletion_check, MAX_EVIDENCE};
 
 use crate::audit::{self, Entry};
 use crate::auth::Caller;

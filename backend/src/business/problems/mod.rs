@@ -1,5 +1,5 @@
 //! 问题学籍处理 (seed 001 第一章 5): working off problem records — the data side of
-//! `xueji_shared::problem` — on the request engine; their queue and actions (`routes`), deleting
+//! `xueji_shared::business::problems::problem` — on the request engine; their queue and actions (`routes`), deleting
 //! records (`deletions`), and the full duplicate scan that finds them (`scan`, `scans`). Opening
 //! a problem record is the student module's (`student::open_problem`).
 
@@ -11,14 +11,14 @@ use sea_orm::{
 };
 use serde_json::json;
 use xueji_shared::api::FieldError;
-use xueji_shared::api_registration::RegistrationKind;
-use xueji_shared::codes::{Gender, ID_TYPE_OTHER};
-use xueji_shared::dedup;
-use xueji_shared::org::{lowest_common_superior, Role};
-use xueji_shared::problem::{
+use xueji_shared::business::problems::problem::{
     Effect, IdentityChange, PairSide, Problem, ProblemAction, ProblemActionInput, ProblemError,
     ProblemKind, ProblemState, SideRoles, SideState, SideView,
 };
+use xueji_shared::business::registration::api_registration::RegistrationKind;
+use xueji_shared::codes::{Gender, ID_TYPE_OTHER};
+use xueji_shared::dedup;
+use xueji_shared::org::{lowest_common_superior, Role};
 use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::workflow::{check_force, ForceContext, ForceError};
 

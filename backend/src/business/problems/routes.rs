@@ -1,6 +1,6 @@
 //! Problem records (问题学籍): the queue, seen by both schools of a pair and their authorities;
 //! one record with both sides and what the caller may do; the actions (佐证、变更、删除、核办、
-//! 退回、仲裁) and their evidence files. The rules are `xueji_shared::problem`, the data side
+//! 退回、仲裁) and their evidence files. The rules are `xueji_shared::business::problems::problem`, the data side
 //! `crate::business::problems`.
 
 use std::collections::HashMap;
@@ -14,11 +14,13 @@ use serde::Deserialize;
 use serde_json::json;
 use xueji_shared::api::ErrorBody;
 use xueji_shared::api_engine::BusinessKey;
-use xueji_shared::api_students::{
+use xueji_shared::business::problems::api_problems::{
     problem_kind_label, ProblemActionRecord, ProblemAllowed, ProblemDetail, ProblemPage,
     ProblemSideInfo, ProblemSummary,
 };
-use xueji_shared::problem::{ProblemAction, ProblemActionInput, ProblemForceInput, ProblemState};
+use xueji_shared::business::problems::problem::{
+    ProblemAction, ProblemActionInput, ProblemForceInput, ProblemState,
+};
 
 use crate::audit::{self, Entry};
 use crate::auth::Caller;

@@ -50,9 +50,9 @@ use sea_orm::{
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
-use xueji_shared::api_scan::ScanRun;
-use xueji_shared::problem::{ProblemKind, ProblemState, SideState};
-use xueji_shared::scan::{invalid_id_reason, percent, ScanState, ScanTrigger};
+use xueji_shared::business::problems::api_scan::ScanRun;
+use xueji_shared::business::problems::problem::{ProblemKind, ProblemState, SideState};
+use xueji_shared::business::problems::scan::{invalid_id_reason, percent, ScanState, ScanTrigger};
 
 use crate::audit::{self, Actor, Entry};
 use crate::entities::{accounts, identity_claims, organisations, problems, scan_runs, students};

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use xueji_shared::api::ErrorBody;
-use xueji_shared::api_scan::ScanRun;
+use xueji_shared::business::problems::api_scan::ScanRun;
+use xueji_shared::business::problems::scan::ScanTrigger;
 use xueji_shared::org::{Level, Role};
-use xueji_shared::scan::ScanTrigger;
 
 use crate::auth::Caller;
 use crate::business::problems::scan;

@@ -10,7 +10,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use xueji_shared::api::{ErrorBody, FieldError};
-use xueji_shared::api_registration::{ArrivalLookup, ArrivalMatch};
+use xueji_shared::business::registration::api_registration::{ArrivalLookup, ArrivalMatch};
 use xueji_shared::citizen_id::CitizenId;
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER, ID_TYPE_RESIDENT_CARD};
 use xueji_shared::dedup;

@@ -3,7 +3,7 @@
 //! the national duplicate candidates, a `submit` action and an audit entry each).
 //!
 //! - **Check** ([`start_check`]): a background task streams the file ([`crate::business::registration::xlsx::read`]),
-//!   checks every row with the shared rules ([`xueji_shared::import`]) and within-file
+//!   checks every row with the shared rules ([`xueji_shared::business::registration::import`]) and within-file
 //!   duplicates, writes the progress to the job every few hundred milliseconds, and stores the
 //!   per-row report. Nothing but the job row is written.
 //! - **Commit** ([`start_commit`] → [`import_rows`]): the file is read and checked again (the
@@ -29,11 +29,15 @@ use sea_orm::{
 };
 use serde_json::json;
 use xueji_shared::api_engine::BusinessKey;
-use xueji_shared::api_import::{ImportMode, ImportStatus};
-use xueji_shared::api_registration::{DuplicateCandidate, RegistrationKind};
+use xueji_shared::business::registration::api_import::{ImportMode, ImportStatus};
+use xueji_shared::business::registration::api_registration::{
+    DuplicateCandidate, RegistrationKind,
+};
+use xueji_shared::business::registration::import::{
+    self, Cell, Duplicates, HeaderMap, ImportRowError,
+};
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER};
 use xueji_shared::dedup;
-use xueji_shared::import::{self, Cell, Duplicates, HeaderMap, ImportRowError};
 use xueji_shared::record::{RecordRules, StudentRecord};
 use xueji_shared::workflow::{Business, State};
 

@@ -14,11 +14,11 @@ use sea_orm::{
 };
 use serde_json::json;
 use xueji_shared::api::ErrorBody;
-use xueji_shared::api_import::{
+use xueji_shared::business::registration::api_import::{
     CommitImport, ImportJobInfo, ImportMode, ImportStatus, REPORT_PREVIEW,
 };
-use xueji_shared::api_registration::RegistrationKind;
-use xueji_shared::import::ImportRowError;
+use xueji_shared::business::registration::api_registration::RegistrationKind;
+use xueji_shared::business::registration::import::ImportRowError;
 use xueji_shared::org::Role;
 use xueji_shared::workflow::Business;
 

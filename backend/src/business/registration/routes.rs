@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 use xueji_shared::api::{ErrorBody, OrgSummary};
 use xueji_shared::api_engine::BusinessKey;
-use xueji_shared::api_registration::{
+use xueji_shared::business::registration::api_registration::{
     registration_open, ActionRecord, DuplicateCandidate, NextStep, RegistrationInfo,
     RegistrationKind, RegistrationPage, RegistrationSummary, RequestActionInput,
     SubmitRegistration,

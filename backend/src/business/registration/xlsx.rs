@@ -1,6 +1,6 @@
 //! Spreadsheets of bulk registration (批量注册): the import template, reading an uploaded
 //! workbook row by row, and the per-row report. The columns and the reading of a row are the
-//! shared crate's ([`xueji_shared::import`]); this module only speaks .xlsx.
+//! shared crate's ([`xueji_shared::business::registration::import`]); this module only speaks .xlsx.
 //!
 //! Reading streams the sheet's XML (calamine's cell reader), so a 100 000-row file is never
 //! held as a grid of cells: each row becomes a record, is checked and dropped.
@@ -13,11 +13,11 @@ use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula,
     Note, Workbook, XlsxError,
 };
-use xueji_shared::codes;
-use xueji_shared::import::{
+use xueji_shared::business::registration::import::{
     self, columns, Cell, HeaderMap, ImportRowError, Layout, ValueKind, CODES_SHEET, DATA_SHEET,
     MAX_ROWS,
 };
+use xueji_shared::codes;
 use xueji_shared::record::StudentRecord;
 
 /// Largest upload accepted: 50 MiB (100 000 fully filled rows take about 31 MB).
@@ -461,7 +461,7 @@ mod tests {
     /// records, and pass the rules.
     #[test]
     fn exports_round_trip_in_both_layouts() {
-        use xueji_shared::import::Layout;
+        use xueji_shared::business::registration::import::Layout;
         let today = NaiveDate::from_ymd_opt(2025, 9, 15).unwrap();
         let spec = crate::synth::SynthSpec::new(7, 300, 330106, today);
         let synth = crate::synth::Synth::new(spec).unwrap();

@@ -18,7 +18,7 @@
 
 use std::io::{Cursor, Read};
 
-use xueji_shared::import::{columns, MAX_ROWS};
+use xueji_shared::business::registration::import::{columns, MAX_ROWS};
 
 /// Limits of one upload.
 #[derive(Debug, Clone, Copy)]

@@ -1,22 +1,31 @@
-//! One problem record (`/problems/{id}`): both sides with their schools, authorities and
-//! states; what the caller may do now (`[data-action="<side>:<action>"]`) — evidence with files,
-//! a change of the identity fields (checked as typed by the shared rules), delete, approve,
-//! return, arbitrate; and the history with its evidence files.
+//! One problem record (`/problems/{id}`) on the engine's request page ([`RequestPage`]): at a
+//! glance its kind, state and resolution; the parties — both sides (`.pd-side[data-side]`) with
+//! their records, schools, authorities and states, and the arbiter; what the caller may do now
+//! (`[data-action="<side>:<action>"]`) — evidence with files, a change of the identity fields
+//! (checked as typed by the shared rules), delete, approve, return, arbitrate, and 强制干预 on
+//! an overdue side (`<side>:force`, with `#force-reason`); the steps; the history with its
+//! evidence files.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use wasm_bindgen::JsCast;
 use xueji_shared::api::FieldError;
-use xueji_shared::api_students::{
-    ProblemActionRecord, ProblemAllowed, ProblemDetail, ProblemSideInfo,
+use xueji_shared::business::problems::api_problems::{
+    ProblemAllowed, ProblemDetail, ProblemSideInfo,
+};
+use xueji_shared::business::problems::problem::{
+    IdentityChange, PairSide, ProblemAction, ProblemActionInput, ProblemForceInput,
 };
 use xueji_shared::codes::{GENDER, ID_TYPE};
-use xueji_shared::problem::{IdentityChange, PairSide, ProblemAction, ProblemActionInput};
 
 use crate::api::{Api, ApiError};
-use crate::i18n::{fill, t};
+use crate::business::problems::strings::t;
+use crate::engine::request_page::{
+    Actions, Evidence, HistoryEntry, Party, ReasonField, RequestAction, RequestPage, Tone,
+};
+use crate::engine::strings as es;
+use crate::i18n::fill;
 use crate::record::form::today;
 
 fn parse_action(a: &str) -> Option<ProblemAction> {
@@ -88,15 +97,14 @@ pub fn ProblemDetailPage() -> impl IntoView {
     }
 }
 
-fn side_card(side: ProblemSideInfo, pair: bool) -> impl IntoView {
+fn side_party(side: ProblemSideInfo, pair: bool) -> Party {
     let s = t();
     let gender = GENDER.label(&side.gender).unwrap_or("").to_owned();
     let card = side
         .in_scope
         .then(|| format!("/students/{}", side.student_id));
-    view! {
-        <section class="card pd-side" data-side=side.side.clone()>
-            <h2 class="card-title">{side_title(&side.side, pair)}</h2>
+    let detail = view! {
+        <div class="pd-side" data-side=side.side.clone()>
             <dl class="pd-facts">
                 <dt>{s.pd_number}</dt>
                 <dd class="mono">{side.student_number.clone()}</dd>
@@ -106,189 +114,194 @@ fn side_card(side: ProblemSideInfo, pair: bool) -> impl IntoView {
                 <dd>{side.birth_date.clone()}</dd>
                 <dt>{s.pd_id}</dt>
                 <dd class="mono">{side.id_number.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>{s.pd_school}</dt>
-                <dd>{side.school_name.clone()}</dd>
                 <dt>{s.pd_authority}</dt>
                 <dd>{side.authority_name.clone()}</dd>
                 <dt>{s.pd_side_state}</dt>
                 <dd class="pd-side-state" data-state=side.state.clone()>{side.state_label.clone()}</dd>
             </dl>
             {card.map(|href| view! { <A href=href attr:class="button button-quiet button-small">{s.pd_open_card}</A> })}
-        </section>
+        </div>
     }
+    .into_any();
+    Party::new(
+        side.side.clone(),
+        side_title(&side.side, pair),
+        side.school_name,
+    )
+    .with_detail(detail)
 }
 
 #[component]
 fn ProblemBody(detail: ProblemDetail, on_update: Callback<ProblemDetail>) -> impl IntoView {
     let s = t();
+    let api = expect_context::<Api>();
     let pair = detail.sides.len() > 1;
-    let sides = detail
+    let mut parties = detail
         .sides
         .clone()
         .into_iter()
-        .map(|x| side_card(x, pair))
-        .collect_view();
+        .map(|x| side_party(x, pair))
+        .collect::<Vec<_>>();
+    if let Some(name) = detail.arbiter_name.clone() {
+        parties.push(Party::new("arbiter", s.pd_arbiter, name));
+    }
     let chosen = RwSignal::new(None::<ProblemAllowed>);
     let done = RwSignal::new(false);
     let id = detail.id;
     let allowed = detail.allowed.clone();
-    let buttons = allowed
+    let mut items = allowed
         .iter()
-        .cloned()
-        .map(|a| {
-            let key = format!("{}:{}", a.side, a.action);
-            let text = if pair {
+        .map(|a| RequestAction {
+            key: format!("{}:{}", a.side, a.action),
+            label: if pair {
                 format!("{}：{}", side_title(&a.side, pair), a.label)
             } else {
                 a.label.clone()
-            };
-            let primary = matches!(a.action.as_str(), "approve" | "keep" | "evidence");
-            view! {
-                <button
-                    type="button"
-                    class=if primary { "button button-primary" } else { "button" }
-                    data-action=key
-                    on:click=move |_| {
-                        done.set(false);
-                        chosen.set(Some(a.clone()));
-                    }
-                >
-                    {text}
-                </button>
-            }
+            },
+            tone: if matches!(a.action.as_str(), "approve" | "keep" | "evidence") {
+                Tone::Primary
+            } else {
+                Tone::Secondary
+            },
+            forced: false,
         })
-        .collect_view();
-    let sides_for_form = detail.sides.clone();
-    let force = (!detail.force_sides.is_empty()).then(|| {
-        view! {
-            <ForceForm
-                problem_id=id
-                sides=detail.force_sides.clone()
-                pair=pair
-                on_done=Callback::new(move |d| {
-                    done.set(true);
-                    on_update.run(d);
-                })
-            />
+        .collect::<Vec<_>>();
+    // 强制干预 for a superior authority's registrar: one side's overdue authority step, with a
+    // written reason.
+    items.extend(detail.force_sides.iter().map(|side| RequestAction {
+        key: format!("{side}:force"),
+        label: if pair {
+            format!("{}：{}", side_title(side, pair), es::STEP_FORCED)
+        } else {
+            es::STEP_FORCED.to_owned()
+        },
+        tone: Tone::Danger,
+        forced: true,
+    }));
+    let reason = RwSignal::new(String::new());
+    let reason_error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let force = move |side: &str| {
+        let input = ProblemForceInput {
+            side: PairSide::parse(side).unwrap_or(PairSide::A),
+            reason: reason.get_untracked().trim().to_owned(),
+        };
+        if let Some(e) = input.validate().into_iter().next() {
+            reason_error.set(Some(e.message));
+            return;
         }
-    });
-    view! {
+        pending.set(true);
+        spawn_local(async move {
+            match api.problem_force(id, &input).await {
+                Ok(d) => {
+                    done.try_set(true);
+                    on_update.run(d);
+                }
+                Err(e) => {
+                    reason_error.try_set(Some(e.message()));
+                    pending.try_set(false);
+                }
+            }
+        });
+    };
+    let sides_for_form = detail.sides.clone();
+    let follow_up = view! {
+        {move || done.get().then(|| view! { <div class="alert alert-success" role="status">{s.pd_done}</div> })}
+        {move || {
+            chosen
+                .get()
+                .map(|a| {
+                    let sides = sides_for_form.clone();
+                    view! {
+                        <ActionForm
+                            problem_id=id
+                            allowed=a
+                            sides=sides
+                            on_cancel=Callback::new(move |_| chosen.set(None))
+                            on_done=Callback::new(move |d| {
+                                chosen.set(None);
+                                done.set(true);
+                                on_update.run(d);
+                            })
+                        />
+                    }
+                })
+        }}
+    }
+    .into_any();
+    let actions = Actions {
+        title: s.pd_actions,
+        items,
+        nothing: Some(s.pd_nothing),
+        reason: (!detail.force_sides.is_empty()).then_some(ReasonField {
+            id: "force-reason",
+            label: es::FORCE_REASON,
+            text: reason,
+            error: reason_error,
+        }),
+        pending: pending.into(),
+        on_action: Callback::new(move |key: String| {
+            if let Some(side) = key.strip_suffix(":force") {
+                force(side);
+            } else if let Some(a) = allowed
+                .iter()
+                .find(|a| format!("{}:{}", a.side, a.action) == key)
+            {
+                done.set(false);
+                chosen.set(Some(a.clone()));
+            }
+        }),
+        follow_up: Some(follow_up),
+    };
+    let head = view! {
         <div class="pd-head card">
             <p class="pd-kind">
                 <strong>{detail.kind_label.clone()}</strong>
                 " · "
                 <span id="problem-state" data-state=detail.state.clone()>{detail.state_label.clone()}</span>
             </p>
-            {detail.arbiter_name.clone().map(|n| view! { <p>{s.pd_arbiter} "：" {n}</p> })}
             {detail
                 .resolution
                 .clone()
                 .map(|r| view! { <p id="problem-resolution">{s.pd_resolution} "：" {r}</p> })}
         </div>
-        <div class="pd-sides">{sides}</div>
-        <section class="card problem-actions" id="problem-actions">
-            <h2 class="card-title">{s.pd_actions}</h2>
-            {if allowed.is_empty() {
-                view! { <p class="hint">{s.pd_nothing}</p> }.into_any()
-            } else {
-                view! { <div class="button-row">{buttons}</div> }.into_any()
-            }}
-            {move || done.get().then(|| view! { <div class="alert alert-success" role="status">{s.pd_done}</div> })}
-            {move || {
-                chosen
-                    .get()
-                    .map(|a| {
-                        let sides = sides_for_form.clone();
-                        view! {
-                            <ActionForm
-                                problem_id=id
-                                allowed=a
-                                sides=sides
-                                on_cancel=Callback::new(move |_| chosen.set(None))
-                                on_done=Callback::new(move |d| {
-                                    chosen.set(None);
-                                    done.set(true);
-                                    on_update.run(d);
-                                })
-                            />
-                        }
-                    })
-            }}
-        </section>
-        {force}
-        <crate::engine::steps::StepTimeline steps=detail.steps.clone()/>
-        {history_view(id, detail.history.clone())}
     }
-}
-
-/// 强制干预 for a superior authority's registrar: one side's overdue authority step, with a
-/// written reason.
-#[component]
-fn ForceForm(
-    problem_id: i64,
-    sides: Vec<String>,
-    pair: bool,
-    on_done: Callback<ProblemDetail>,
-) -> impl IntoView {
-    use crate::engine::strings as es;
-    let api = expect_context::<Api>();
-    let reason = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    let submit = move |side: String| {
-        let input = xueji_shared::problem::ProblemForceInput {
-            side: PairSide::parse(&side).unwrap_or(PairSide::A),
-            reason: reason.get_untracked().trim().to_owned(),
-        };
-        if let Some(e) = input.validate().into_iter().next() {
-            error.set(Some(e.message));
-            return;
-        }
-        pending.set(true);
-        spawn_local(async move {
-            match api.problem_force(problem_id, &input).await {
-                Ok(d) => on_done.run(d),
-                Err(e) => {
-                    error.try_set(Some(e.message()));
-                    pending.try_set(false);
-                }
-            }
-        });
-    };
-    let buttons = sides
+    .into_any();
+    let history = detail
+        .history
+        .clone()
         .into_iter()
-        .map(|side| {
-            let label = if pair {
-                format!("{}：{}", side_title(&side, pair), es::STEP_FORCED)
-            } else {
-                es::STEP_FORCED.to_owned()
-            };
-            let key = format!("{side}:force");
-            view! {
-                <button type="button" class="button button-danger" data-action=key
-                    disabled=move || pending.get()
-                    on:click=move |_| submit(side.clone())>
-                    {label}
-                </button>
-            }
+        .map(|h| HistoryEntry {
+            actor: h.actor_org_name,
+            action: h.action_label,
+            reason: h.reason,
+            detail: h.change.map(|c| {
+                format!(
+                    "{} / {} / {} / {}",
+                    c.name, c.birth_date, c.id_type, c.id_number
+                )
+            }),
+            evidence: h
+                .evidence
+                .into_iter()
+                .map(|sha| Evidence {
+                    path: format!("/problems/{id}/evidence/{sha}"),
+                    sha256: sha,
+                })
+                .collect(),
+            at: h.at,
         })
-        .collect_view();
+        .collect();
     view! {
-        <section class="card problem-force" id="problem-force">
-            <h2 class="card-title">{es::STEP_FORCED}</h2>
-            <p class="alert alert-warn" role="note">{es::FORCE_HINT}</p>
-            <label class="form-field">
-                <span class="form-label">{es::FORCE_REASON}</span>
-                <textarea class="input" id="force-reason" rows="3"
-                    prop:value=move || reason.get()
-                    on:input=move |ev| {
-                        reason.set(event_target_value(&ev));
-                        error.set(None);
-                    }></textarea>
-                {move || error.get().map(|m| view! { <p class="field-error" data-field="reason">{m}</p> })}
-            </label>
-            <div class="button-row">{buttons}</div>
-        </section>
+        <RequestPage
+            prefix="problem"
+            head=head
+            parties=parties
+            actions=actions
+            steps=detail.steps.clone()
+            history_title=s.pd_history
+            history=history
+        />
     }
 }
 
@@ -568,79 +581,4 @@ fn error_of_dyn(
         None
     };
     local.or_else(|| server.with(|e| field_error(e, field)))
-}
-
-fn history_view(problem_id: i64, history: Vec<ProblemActionRecord>) -> impl IntoView {
-    let s = t();
-    let api = expect_context::<Api>();
-    let rows = history
-        .into_iter()
-        .map(|h| {
-            let when = h.at.get(..16).unwrap_or(&h.at).replace('T', " ");
-            let files = h
-                .evidence
-                .iter()
-                .enumerate()
-                .map(|(i, sha)| {
-                    let path = format!("/problems/{problem_id}/evidence/{sha}");
-                    view! {
-                        <button
-                            type="button"
-                            class="button button-quiet button-small"
-                            data-evidence=sha.clone()
-                            on:click=move |_| {
-                                let path = path.clone();
-                                spawn_local(async move {
-                                    if let Ok(url) = api.download_url(&path).await {
-                                        open_url(&url);
-                                    }
-                                });
-                            }
-                        >
-                            {fill(s.pd_file, &[("n", &(i + 1).to_string())])}
-                        </button>
-                    }
-                })
-                .collect_view();
-            let change = h.change.map(|c| {
-                format!(
-                    "{} / {} / {} / {}",
-                    c.name, c.birth_date, c.id_type, c.id_number
-                )
-            });
-            view! {
-                <li class="problem-history-item">
-                    <div>
-                        <strong>{h.action_label}</strong>
-                        " · "
-                        {h.actor_org_name}
-                        " · "
-                        <span class="hint">{when}</span>
-                    </div>
-                    {h.reason.map(|r| view! { <div>{r}</div> })}
-                    {change.map(|c| view! { <div class="mono">{c}</div> })}
-                    <div class="button-row">{files}</div>
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <section class="card problem-history" id="problem-history">
-            <h2 class="card-title">{s.pd_history}</h2>
-            <ul class="problem-history-list">{rows}</ul>
-        </section>
-    }
-}
-
-fn open_url(url: &str) {
-    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-        if let Ok(a) = doc.create_element("a") {
-            if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
-                a.set_href(url);
-                a.set_target("_blank");
-                a.set_rel("noopener");
-                a.click();
-            }
-        }
-    }
 }

@@ -6,18 +6,20 @@
 //! caller's jurisdiction. [`ProblemList`] renders the lines; a detail page (`/problems/{id}`,
 //! with the handling actions) can link each line through its `data-problem-id`.
 
+pub mod api;
 pub mod detail;
 pub mod scan;
+pub mod strings;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use xueji_shared::api_students::ProblemSummary;
+use xueji_shared::business::problems::api_problems::ProblemSummary;
 use xueji_shared::org::Role;
 
 use crate::api::Api;
 use crate::auth::Session;
-use crate::i18n::t;
+use crate::business::problems::strings::t;
 use crate::pages::settings::{browser_offset_minutes, local_time};
 use crate::pages::students::card::problem_state_label;
 
@@ -182,7 +184,7 @@ fn ProblemQueue() -> impl IntoView {
         </div>
         {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
         {move || match items.get() {
-            None => view! { <p class="empty-note">{s.common_loading}</p> }.into_any(),
+            None => view! { <p class="empty-note">{crate::i18n::t().common_loading}</p> }.into_any(),
             Some(list) => {
                 let empty = if resolved.get_untracked() {
                     s.prob_empty_resolved

@@ -10,14 +10,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use xueji_shared::api::Me;
-use xueji_shared::api_scan::ScanRun;
+use xueji_shared::business::problems::api_scan::ScanRun;
+use xueji_shared::business::problems::scan::ScanState;
 use xueji_shared::org::{Level, Role};
-use xueji_shared::scan::ScanState;
 
 use crate::api::Api;
 use crate::auth::Session;
+use crate::business::problems::strings::t;
 use crate::components::form::FormAlert;
-use crate::i18n::{fill, t};
+use crate::i18n::fill;
 use crate::pages::settings::{browser_offset_minutes, local_time};
 
 /// How often a running scan is polled.
@@ -236,7 +237,7 @@ fn ScanView(me: Me) -> impl IntoView {
                 <section class="card scan-current" id="scan-current">
                     <h2 class="card-title">{s.scan_current}</h2>
                     {move || match (runs.with(Option::is_none), latest.get()) {
-                        (true, _) => view! { <p class="empty-note">{s.common_loading}</p> }.into_any(),
+                        (true, _) => view! { <p class="empty-note">{crate::i18n::t().common_loading}</p> }.into_any(),
                         (false, None) => view! { <p class="empty-note" id="scan-none">{s.scan_none}</p> }.into_any(),
                         (false, Some(run)) => view! { <RunDetail run=run/> }.into_any(),
                     }}
@@ -388,7 +389,7 @@ fn history(list: Vec<ScanRun>) -> AnyView {
 mod tests {
     use super::*;
     use xueji_shared::api::OrgSummary;
-    use xueji_shared::scan::ScanTrigger;
+    use xueji_shared::business::problems::scan::ScanTrigger;
 
     fn me(level: Level, role: Role) -> Me {
         Me {
@@ -417,7 +418,7 @@ mod tests {
             state_label: state.label().into(),
             total,
             done,
-            percent: xueji_shared::scan::percent(done, total),
+            percent: xueji_shared::business::problems::scan::percent(done, total),
             found_invalid_id: 1,
             found_dup_with_id: 2,
             found_dup_without_id: 0,

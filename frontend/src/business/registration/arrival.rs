@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
-use xueji_shared::api_registration::{ArrivalLookup, ArrivalMatch};
+use xueji_shared::business::registration::api_registration::{ArrivalLookup, ArrivalMatch};
 use xueji_shared::codes::ID_TYPE_OTHER;
 
 use crate::api::Api;
-use crate::i18n::{fill, t};
+use crate::business::registration::strings::t;
+use crate::i18n::fill;
 
 /// The lookup criteria from the form as typed: the ID when there is one, otherwise name,
 /// gender and birth date.

@@ -1,18 +1,27 @@
-//! One registration request (`/registration/{id}`): its record, duplicate candidates, history,
-//! next step, the actions the caller may take (`[data-action=…]`, `#return-reason`), editing and
-//! resubmitting a returned request, and `#student-number` once completed.
+//! One registration request (`/registration/{id}`) on the engine's request page
+//! ([`RequestPage`]): at a glance the kind, state and next step (`#student-number` once
+//! completed); the applicant school; the actions the caller may take (`[data-action=…]`,
+//! `#return-reason`); the steps; what is asked — the record (edited and resubmitted when
+//! returned) and its duplicate candidates; the history.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use xueji_shared::api_registration::{ActionRecord, RegistrationInfo, RequestActionInput};
+use xueji_shared::business::registration::api_registration::{
+    ActionRecord, RegistrationInfo, RequestActionInput,
+};
 use xueji_shared::stage::Stage;
 use xueji_shared::workflow::Action;
 
 use super::candidates_view;
 use crate::api::{Api, ApiError};
-use crate::i18n::{fill, t};
+use crate::business::registration::strings::t;
+use crate::engine::request_page::{
+    Actions, HistoryEntry, Party, ReasonField, RequestAction, RequestPage, Tone,
+};
+use crate::engine::strings as es;
+use crate::i18n::fill;
 use crate::record::form::{load_stages, rules_signal, RecordFields, RecordModel, RecordView};
 use crate::record::logic::{form_errors, to_value};
 
@@ -39,44 +48,21 @@ fn action_key(a: Action) -> &'static str {
     }
 }
 
-fn history_view(history: Vec<ActionRecord>) -> impl IntoView {
-    let s = t();
-    let rows = history
+fn history_of(history: Vec<ActionRecord>) -> Vec<HistoryEntry> {
+    history
         .into_iter()
-        .map(|h| {
-            let what = match h.step_label {
+        .map(|h| HistoryEntry {
+            actor: h.actor_org_name,
+            action: match h.step_label {
                 Some(step) => format!("{}（{}）", h.action_label, step),
                 None => h.action_label,
-            };
-            let when = h.at.get(..16).unwrap_or(&h.at).replace('T', " ");
-            view! {
-                <tr class="reg-history-row">
-                    <td data-label=s.reg_hist_who>{h.actor_org_name}</td>
-                    <td data-label=s.reg_hist_what>{what}</td>
-                    <td data-label=s.reg_hist_reason>{h.reason.unwrap_or_default()}</td>
-                    <td data-label=s.reg_hist_when>{when}</td>
-                </tr>
-            }
+            },
+            reason: h.reason,
+            detail: None,
+            evidence: Vec::new(),
+            at: h.at,
         })
-        .collect_view();
-    view! {
-        <section class="card reg-history" id="registration-history">
-            <h2 class="card-title">{s.reg_history}</h2>
-            <div class="table-wrap">
-                <table class="reg-table">
-                    <thead>
-                        <tr>
-                            <th>{s.reg_hist_who}</th>
-                            <th>{s.reg_hist_what}</th>
-                            <th>{s.reg_hist_reason}</th>
-                            <th>{s.reg_hist_when}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        </section>
-    }
+        .collect()
 }
 
 #[component]
@@ -208,7 +194,7 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
         };
         view! {
             <section class="card reg-number-card">
-                <p class="reg-number-label">{s.reg_student_number}</p>
+                <p class="reg-number-label">{crate::record::strings::t().reg_student_number}</p>
                 <p class="reg-number" id="student-number">{n}</p>
             </section>
         }
@@ -219,68 +205,43 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
         .as_ref()
         .map_or_else(|| s.reg_next_none.to_owned(), |n| n.label.clone());
 
-    let buttons = allowed
+    let items = allowed
         .iter()
         .copied()
         .filter(|a| !matches!(a, Action::Resubmit))
-        .map(|a| {
-            let class = match a {
-                Action::Approve => "button button-primary",
-                Action::Reject | Action::Force => "button button-danger",
-                _ => "button button-secondary",
-            };
-            view! {
-                <button
-                    type="button"
-                    class=class
-                    data-action=action_key(a)
-                    disabled=move || pending.get()
-                    on:click=move |_| act(a)
-                >
-                    {action_label(a)}
-                </button>
-            }
+        .map(|a| RequestAction {
+            key: action_key(a).to_owned(),
+            label: action_label(a).to_owned(),
+            tone: match a {
+                Action::Approve => Tone::Primary,
+                Action::Reject | Action::Force => Tone::Danger,
+                _ => Tone::Secondary,
+            },
+            forced: a == Action::Force,
         })
-        .collect_view();
-
-    let reason_field = needs_reason.then(|| {
-        view! {
-            <label class="form-field">
-                <span class="form-label">
-                    {if can_force { crate::engine::strings::FORCE_REASON } else { s.reg_return_reason }}
-                </span>
-                <textarea
-                    class="input"
-                    id="return-reason"
-                    name="reason"
-                    rows="3"
-                    prop:value=move || reason.get()
-                    on:input=move |ev| {
-                        reason.set(event_target_value(&ev));
-                        reason_error.set(None);
-                    }
-                ></textarea>
-                {move || {
-                    reason_error
-                        .get()
-                        .map(|m| view! { <p class="field-error" data-field="reason">{m}</p> })
-                }}
-            </label>
-        }
-    });
-
-    let actions = (!allowed.is_empty()).then(|| {
-        view! {
-            <section class="card reg-actions" id="registration-actions">
-                <h2 class="card-title">{s.reg_actions}</h2>
-                {can_force.then(|| view! {
-                    <p class="alert alert-warn" role="note" id="force-hint">{crate::engine::strings::FORCE_HINT}</p>
-                })}
-                {reason_field}
-                <div class="button-row">{buttons}</div>
-            </section>
-        }
-    });
+        .collect::<Vec<_>>();
+    let actions = Actions {
+        title: s.reg_actions,
+        items,
+        nothing: None,
+        reason: needs_reason.then_some(ReasonField {
+            id: "return-reason",
+            label: if can_force {
+                es::FORCE_REASON
+            } else {
+                s.reg_return_reason
+            },
+            text: reason,
+            error: reason_error,
+        }),
+        pending: pending.into(),
+        on_action: Callback::new(move |key: String| {
+            if let Some(a) = allowed.iter().copied().find(|a| action_key(*a) == key) {
+                act(a);
+            }
+        }),
+        follow_up: None,
+    };
 
     let record = if can_resubmit {
         view! {
@@ -316,17 +277,13 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
         .into_any()
     };
 
-    view! {
+    let head = view! {
         {number}
         <section class="card reg-summary" data-request-id=id>
             <dl class="reg-dl">
                 <div class="reg-dl-row">
                     <dt>{s.reg_col_kind}</dt>
                     <dd>{info.kind.label()}</dd>
-                </div>
-                <div class="reg-dl-row">
-                    <dt>{s.reg_col_school}</dt>
-                    <dd>{info.school.name.clone()}</dd>
                 </div>
                 <div class="reg-dl-row">
                     <dt>{s.reg_state}</dt>
@@ -339,12 +296,26 @@ fn DetailBody(info: RegistrationInfo, on_update: Callback<RegistrationInfo>) -> 
             </dl>
         </section>
         {move || alert.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
-        {actions}
-        <crate::engine::steps::StepTimeline steps=info.steps.clone()/>
-        {candidates_view(info.candidates.clone())}
-        <div class="reg-layout">
+    }
+    .into_any();
+    let parties = vec![Party::new(
+        "applicant",
+        es::PARTY_APPLICANT,
+        info.school.name.clone(),
+    )];
+
+    view! {
+        <RequestPage
+            prefix="registration"
+            head=head
+            parties=parties
+            actions=actions
+            steps=info.steps.clone()
+            history_title=s.reg_history
+            history=history_of(info.history.clone())
+        >
+            {candidates_view(info.candidates.clone())}
             <div class="reg-record">{record}</div>
-            {history_view(info.history.clone())}
-        </div>
+        </RequestPage>
     }
 }

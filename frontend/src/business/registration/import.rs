@@ -8,11 +8,12 @@ use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use xueji_shared::api_import::{ImportJobInfo, ImportMode, ImportStatus};
-use xueji_shared::api_registration::RegistrationKind;
+use xueji_shared::business::registration::api_import::{ImportJobInfo, ImportMode, ImportStatus};
+use xueji_shared::business::registration::api_registration::RegistrationKind;
 
 use crate::api::Api;
-use crate::i18n::{fill, t};
+use crate::business::registration::strings::t;
+use crate::i18n::fill;
 
 const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const POLL_MS: u64 = 600;

@@ -4,9 +4,11 @@
 //! administrators. Bulk registration by spreadsheet is [`import`]. The detail page is in
 //! [`detail`].
 
+pub mod api;
 pub mod arrival;
 pub mod detail;
 pub mod import;
+pub mod strings;
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::ev::SubmitEvent;
@@ -14,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use xueji_shared::api::Me;
-use xueji_shared::api_registration::{
+use xueji_shared::business::registration::api_registration::{
     DuplicateCandidate, RegistrationInfo, RegistrationKind, RegistrationSummary, SubmitRegistration,
 };
 use xueji_shared::org::{Level, Role};
@@ -22,7 +24,8 @@ use xueji_shared::stage::Stage;
 
 use crate::api::Api;
 use crate::auth::Session;
-use crate::i18n::{fill, t};
+use crate::business::registration::strings::t;
+use crate::i18n::fill;
 use crate::record::form::{
     load_stages, registration_rules_signal, today, RecordFields, RecordModel,
 };
@@ -199,7 +202,7 @@ fn list_section(
             <h2 class="card-title">{title}</h2>
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
             {move || match items.get() {
-                None => view! { <p class="reg-empty">{t().common_loading}</p> }.into_any(),
+                None => view! { <p class="reg-empty">{crate::i18n::t().common_loading}</p> }.into_any(),
                 Some(list) => view! {
                     {(total.get() > 0).then(|| view! {
                         <p class="inbox-total">{format!("{} {} {}", es::INBOX_TOTAL, total.get(), es::INBOX_TOTAL_UNIT)}</p>
@@ -271,11 +274,17 @@ fn SchoolView(me: Me) -> impl IntoView {
     });
     let rules = registration_rules_signal(stages, kind, switches);
     // 来华归国: the existing record chosen from the national lookup, if any.
-    let chosen = RwSignal::new(None::<xueji_shared::api_registration::ArrivalMatch>);
+    let chosen =
+        RwSignal::new(None::<xueji_shared::business::registration::api_registration::ArrivalMatch>);
     let closed = Signal::derive(move || {
         switches.with(|sw| {
             sw.as_ref().and_then(|sw| {
-                xueji_shared::api_registration::registration_open(kind.get(), sw, today()).err()
+                xueji_shared::business::registration::api_registration::registration_open(
+                    kind.get(),
+                    sw,
+                    today(),
+                )
+                .err()
             })
         })
     });

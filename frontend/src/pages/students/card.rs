@@ -9,13 +9,14 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use xueji_shared::api_students::{NumberHistory, ProblemInfo, StudentCard};
+use xueji_shared::business::problems::problem::ProblemState;
 use xueji_shared::codes::Gender;
-use xueji_shared::problem::ProblemState;
 use xueji_shared::student_number::Kind;
 
 use crate::api::Api;
-use crate::i18n::{fill, t};
+use crate::i18n::fill;
 use crate::pages::settings::{browser_offset_minutes, local_time};
+use crate::pages::students::strings::t;
 use crate::record::form::RecordView;
 
 /// The Chinese label of a number kind (`G`, `J`, `L`).
@@ -118,7 +119,7 @@ fn CardBody(card: StudentCard) -> impl IntoView {
                     {unresolved.then(|| view! { <span class="badge badge-warn">{s.stu_has_problem}</span> })}
                 </span>
             </div>
-            <p class="reg-number-label">{s.reg_student_number}</p>
+            <p class="reg-number-label">{crate::record::strings::t().reg_student_number}</p>
             <p class="reg-number" id="card-number" data-kind=card.number_kind.clone()>
                 {card.student_number.clone()}
             </p>
@@ -204,7 +205,7 @@ fn problems_view(problems: Vec<ProblemInfo>, offset: i32) -> impl IntoView {
         let rows = problems
             .into_iter()
             .map(|p| {
-                let none = || s.common_none.to_owned();
+                let none = || crate::i18n::t().common_none.to_owned();
                 view! {
                     <tr data-problem-id=p.id.to_string() data-state=p.state.clone()>
                         <td data-label=s.card_prob_kind>{p.kind_label.clone()}</td>

@@ -7,6 +7,7 @@
 //! so coming back from a card finds the same search.
 
 pub mod card;
+pub mod strings;
 
 use std::cell::RefCell;
 
@@ -23,8 +24,9 @@ use xueji_shared::stage::{Grade, Stage, StageLengths};
 use crate::api::{Api, StudentQuery};
 use crate::auth::Session;
 use crate::components::form::FormAlert;
-use crate::i18n::{fill, t};
+use crate::i18n::fill;
 use crate::pages::settings::audit::page_count;
+use crate::pages::students::strings::t;
 
 // ─────────────────────────────── pure helpers ───────────────────────────────
 
@@ -681,7 +683,7 @@ fn StudentSearch(me: Me) -> impl IntoView {
             </table>
             {move || {
                 if loading.get() && page.with(Option::is_none) {
-                    Some(view! { <p class="empty-note">{s.common_loading}</p> }.into_any())
+                    Some(view! { <p class="empty-note">{crate::i18n::t().common_loading}</p> }.into_any())
                 } else if page.with(|p| p.as_ref().is_some_and(|p| p.items.is_empty())) {
                     Some(view! { <p id="students-empty" class="empty-note">{s.stu_empty}</p> }.into_any())
                 } else {

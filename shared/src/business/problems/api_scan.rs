@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scan::{ScanState, ScanTrigger};
+use crate::business::problems::scan::{ScanState, ScanTrigger};
 
 /// One run of the full duplicate scan, with its progress and what it found.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api_registration::RegistrationKind;
-use crate::import::ImportRowError;
+use crate::business::registration::api_registration::RegistrationKind;
+use crate::business::registration::import::ImportRowError;
 
 /// Where an import job stands.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
