@@ -33,9 +33,38 @@ fn argon2() -> Argon2<'static> {
 
 /// Hashes and verifies passwords on Tokio's blocking pool, at most `permits` at a time, so a
 /// burst of sign-ins queues instead of starving the async workers or exhausting memory.
+///
+/// A sign-in's check also takes a share of one client address: at most `per_client` checks
+/// (half the permits, at least one) run or wait for one address at a time, and one more is
+/// refused with 429 at once — so a flood from one address cannot fill the queue in front of
+/// everyone else's sign-in (issue 10: a second client's sign-in stays within 2× during 100
+/// attempts/s from another address). The shares are per server instance, as the permits are.
 #[derive(Clone)]
 pub struct PasswordHasherPool {
     permits: Arc<Semaphore>,
+    per_client: usize,
+    clients: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+/// One client address's share of the pool, given back when dropped.
+struct ClientShare {
+    client: String,
+    clients: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+impl Drop for ClientShare {
+    fn drop(&mut self) {
+        let mut map = self
+            .clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = map.get_mut(&self.client) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                map.remove(&self.client);
+            }
+        }
+    }
 }
 
 impl Default for PasswordHasherPool {
@@ -51,7 +80,39 @@ impl PasswordHasherPool {
             .unwrap_or(2);
         PasswordHasherPool {
             permits: Arc::new(Semaphore::new(n)),
+            per_client: (n / 2).max(1),
+            clients: Arc::default(),
         }
+    }
+
+    fn share(&self, client: &str) -> AppResult<ClientShare> {
+        let mut map = self
+            .clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = map.entry(client.to_owned()).or_insert(0);
+        if *n >= self.per_client {
+            return Err(AppError::RateLimited {
+                message: crate::ratelimit::TOO_MANY.into(),
+                retry_after: 1,
+            });
+        }
+        *n += 1;
+        Ok(ClientShare {
+            client: client.to_owned(),
+            clients: self.clients.clone(),
+        })
+    }
+
+    /// [`Self::verify`] for a sign-in from `client` (its address), within the client's share.
+    pub async fn verify_from(
+        &self,
+        client: Option<&str>,
+        password: String,
+        hash: Option<String>,
+    ) -> AppResult<bool> {
+        let _share = client.map(|c| self.share(c)).transpose()?;
+        self.verify(password, hash).await
     }
 
     pub async fn hash(&self, password: String) -> AppResult<String> {

@@ -240,7 +240,7 @@ async fn the_roll_is_exported_in_either_layout_and_reads_back(b: Backend) {
         .await
         .expect("q")
         .expect("school");
-    let kind = xueji_shared::api_registration::RegistrationKind::InSchool;
+    let kind = xueji_shared::business::registration::api_registration::RegistrationKind::InSchool;
     let recs = records(31, 4);
     for (i, r) in recs.iter().enumerate() {
         let at = if i < 3 { &school } else { &other };

@@ -223,6 +223,50 @@ async fn login_rate_limited(b: Backend) {
 }
 db_test!(login_rate_limited, login_rate_limited);
 
+/// One address's simultaneous sign-ins take at most its share of the password checks; the
+/// rest are refused at once with 429 (they do not queue in front of other clients), while
+/// another address signs in normally at the same moment.
+async fn one_address_cannot_fill_the_password_queue(b: Backend) {
+    let app = spawn_app(b).await;
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let router = app.router.clone();
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let req = login_from("10.2.0.1", &format!("flood-{i}"), "guess");
+            router.oneshot(req).await.expect("infallible").status()
+        }));
+    }
+    let other = app
+        .raw(login_from("10.2.0.2", "hz-xh-1-leader", DEMO_PASSWORD))
+        .await;
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task"));
+    }
+    assert_eq!(other.status, StatusCode::OK, "{}", other.text);
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(limited > 0, "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s)),
+        "{statuses:?}"
+    );
+    // The share is given back: the address signs in again once its checks are done.
+    let again = app
+        .raw(login_from("10.2.0.1", "hz-xh-1-registrar", DEMO_PASSWORD))
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+}
+db_test!(
+    one_address_cannot_fill_the_password_queue,
+    one_address_cannot_fill_the_password_queue
+);
+
 /// Defect 3: 30 parallel wrong attempts lock the account after exactly the policy's count —
 /// no more failures are counted (and answered as such) than the threshold.
 async fn parallel_wrong_attempts_lock_exactly(b: Backend) {

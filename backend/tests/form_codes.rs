@@ -33,7 +33,7 @@ async fn old_codes_become_the_forms(b: Backend) {
     let rules = xueji_backend::student::rules_for(
         app.db(),
         &school,
-        xueji_shared::api_registration::RegistrationKind::InSchool,
+        xueji_shared::business::registration::api_registration::RegistrationKind::InSchool,
     )
     .await
     .expect("rules");

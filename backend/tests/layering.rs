@@ -68,6 +68,24 @@ fn nothing_below_the_businesses_imports_them() {
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
 
+/// The request engine names no business's rules or wire types either (the businesses' own
+/// labels reach it as arguments, e.g. `queue::steps_of`'s `business_label`).
+#[test]
+fn the_engine_names_no_business_rules() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut broken = Vec::new();
+    for (file, n, line) in code_lines(&root.join("engine")) {
+        if line.contains("xueji_shared::business") {
+            broken.push(format!(
+                "engine/{}:{n} names a business's shared rules: {}",
+                rel(&root.join("engine"), &file),
+                line.trim()
+            ));
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
 #[test]
 fn the_broken_cycles_stay_broken() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

@@ -416,7 +416,7 @@ pub const ZH: Strings = Strings {
     sw_window_end: "结束日期",
     sw_window_incomplete: "请同时填写开始和结束日期，或都留空",
     cal_title: "工作日历",
-    cal_lead: "法定节假日和调休上班日由教育部设置，各省可增补；用于计算办理时限（工作日）。",
+    cal_lead: "法定节假日和调休上班日由教育部设置，各省可增补；用于计算每个环节10个工作日的办理时限；修改只影响此后开始的环节，已开始环节的期限不变。",
     cal_year: "年份",
     cal_national: "全国（教育部设置）",
     cal_province: "本省增补",

@@ -30,9 +30,3 @@ pub mod region;
 pub mod stage;
 pub mod student_number;
 pub mod workflow;
-
-/// The old path of the problem rules, kept only for `backend/src/engine/queue.rs` (the request
-/// engine's action labels), which another change owns; new code names
-/// `business::problems::problem`. Remove once the engine no longer names it.
-#[doc(hidden)]
-pub use business::problems::problem;

@@ -391,9 +391,12 @@ pub async fn overdue<C: ConnectionTrait>(
 }
 
 /// Every step of a request, in order, with how long it took and its deadline.
+/// `business_label` names the business's own closing actions (those that are not chain
+/// actions), for the history.
 pub async fn steps_of<C: ConnectionTrait>(
     conn: &C,
     request: &requests::Model,
+    business_label: fn(&str) -> Option<&'static str>,
 ) -> AppResult<Vec<StepRecord>> {
     let rows = request_steps::Entity::find()
         .filter(request_steps::Column::RequestId.eq(request.id))
@@ -419,7 +422,10 @@ pub async fn steps_of<C: ConnectionTrait>(
                 started_at: r.started_at.to_rfc3339(),
                 due_at: r.due_at.to_rfc3339(),
                 done_at: r.done_at.map(|t| t.to_rfc3339()),
-                done_label: r.done_action.as_deref().map(action_label),
+                done_label: r
+                    .done_action
+                    .as_deref()
+                    .map(|a| action_label(a, business_label)),
                 forced: r.forced,
                 working_days: super::clock::working_days(&cal, r.started_at, until),
                 overdue: until >= r.due_at,
@@ -428,23 +434,17 @@ pub async fn steps_of<C: ConnectionTrait>(
         .collect())
 }
 
-fn action_label(a: &str) -> String {
+/// The label of a step's closing action: a chain action's, else the business's own
+/// (`business_label`, e.g. a problem record's 提交证明材料), else the wire name.
+fn action_label(a: &str, business_label: fn(&str) -> Option<&'static str>) -> String {
     serde_json::from_value::<Action>(serde_json::Value::String(a.to_owned()))
         .map(|x| x.label().to_owned())
         .ok()
-        .or_else(|| {
-            use xueji_shared::problem::ProblemAction as P;
-            [
-                P::Evidence,
-                P::Change,
-                P::Delete,
-                P::Approve,
-                P::Return,
-                P::Keep,
-            ]
-            .into_iter()
-            .find(|x| x.as_str() == a)
-            .map(|x| x.label().to_owned())
-        })
+        .or_else(|| business_label(a).map(str::to_owned))
         .unwrap_or_else(|| a.to_owned())
+}
+
+/// For businesses whose actions are all chain actions.
+pub fn no_business_labels(_: &str) -> Option<&'static str> {
+    None
 }

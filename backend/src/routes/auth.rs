@@ -53,7 +53,10 @@ pub async fn login(
     let now = Utc::now();
 
     let Some(account) = account else {
-        state.passwords.verify(req.password, None).await?;
+        state
+            .passwords
+            .verify_from(client_ip.as_deref(), req.password, None)
+            .await?;
         let tx = state.begin_write().await?;
         // An unknown username "locks" like an account under the default policy, so that the
         // lock does not tell which usernames exist.
@@ -120,7 +123,11 @@ pub async fn login(
 
     let ok = state
         .passwords
-        .verify(req.password, Some(account.password_hash.clone()))
+        .verify_from(
+            client_ip.as_deref(),
+            req.password,
+            Some(account.password_hash.clone()),
+        )
         .await?;
     let actor = Actor {
         account_id: Some(account.id),

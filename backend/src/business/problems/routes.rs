@@ -223,7 +223,7 @@ async fn detail(
         .map(|(side, _)| side.as_str().to_owned())
         .collect();
     let steps = match crate::student::problem_records::problem_request(conn, p.row.id).await? {
-        Some(r) => crate::engine::queue::steps_of(conn, &r).await?,
+        Some(r) => crate::engine::queue::steps_of(conn, &r, problem_action_label).await?,
         None => Vec::new(),
     };
     Ok(ProblemDetail {
@@ -436,4 +436,20 @@ pub async fn evidence(
         ],
         bytes,
     ))
+}
+
+/// A problem record's own actions (提交证明材料, 修改, 删除, …), as its steps' closing labels.
+fn problem_action_label(a: &str) -> Option<&'static str> {
+    use xueji_shared::business::problems::problem::ProblemAction as P;
+    [
+        P::Evidence,
+        P::Change,
+        P::Delete,
+        P::Approve,
+        P::Return,
+        P::Keep,
+    ]
+    .into_iter()
+    .find(|x| x.as_str() == a)
+    .map(|x| x.label())
 }

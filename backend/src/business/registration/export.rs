@@ -10,8 +10,8 @@ use axum::response::Response;
 use sea_orm::{PaginatorTrait, QueryOrder};
 use serde::Deserialize;
 use xueji_shared::api::ErrorBody;
+use xueji_shared::business::registration::import::{Layout, MAX_ROWS};
 use xueji_shared::field::FieldError;
-use xueji_shared::import::{Layout, MAX_ROWS};
 use xueji_shared::record::StudentRecord;
 
 use crate::auth::Caller;

@@ -149,7 +149,7 @@ pub async fn template(
     ApiQuery(l): ApiQuery<crate::business::registration::export::LayoutQuery>,
 ) -> AppResult<Response> {
     caller.require_business()?;
-    if l.layout()? == xueji_shared::import::Layout::National {
+    if l.layout()? == xueji_shared::business::registration::import::Layout::National {
         let bytes = crate::business::registration::export::national_template()?;
         return Ok(attachment(bytes, "学籍批量注册模板（全国系统格式）.xlsx"));
     }

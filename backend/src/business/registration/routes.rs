@@ -237,7 +237,7 @@ async fn info<C: ConnectionTrait>(
         record,
         next,
         allowed_actions: engine::allowed_actions(conn, caller, row).await?,
-        steps: engine::queue::steps_of(conn, row).await?,
+        steps: engine::queue::steps_of(conn, row, engine::queue::no_business_labels).await?,
         candidates: serde_json::from_str(&row.candidates).unwrap_or_default(),
         history,
         student_id: row.student_id,

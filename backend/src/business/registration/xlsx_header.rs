@@ -19,7 +19,7 @@ use std::io::{BufReader, Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use xueji_shared::import::Cell;
+use xueji_shared::business::registration::import::Cell;
 
 /// The largest `workbook.xml` or relationships part read (they list sheets, not data).
 const MAX_PART: u64 = 4 << 20;
@@ -312,10 +312,13 @@ mod tests {
     #[test]
     fn the_first_row_of_the_template_is_its_header() {
         let file = crate::business::registration::xlsx::template().expect("template");
-        let row = first_row(&file, xueji_shared::import::DATA_SHEET)
-            .expect("read")
-            .expect("row 1");
-        let columns = xueji_shared::import::columns();
+        let row = first_row(
+            &file,
+            xueji_shared::business::registration::import::DATA_SHEET,
+        )
+        .expect("read")
+        .expect("row 1");
+        let columns = xueji_shared::business::registration::import::columns();
         let names: Vec<&str> = columns.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(row.len(), names.len());
         // Required columns are marked with a leading * in the template.
