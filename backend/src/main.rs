@@ -33,6 +33,9 @@ enum Command {
     Openapi,
     /// Verify the audit log's hash chains; exits 1 when an edited or deleted entry is found.
     AuditVerify,
+    /// Recount the overdue tallies from the open steps (after deadlines were changed in the
+    /// database by hand) and exit.
+    RecountTallies,
     /// Write realistic, valid synthetic student records to stdout (jsonl or csv).
     Synth(xueji_backend::synth::SynthArgs),
     /// Write a filled bulk-registration template (.xlsx) of synthetic students, some rows bad.
@@ -126,6 +129,16 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
                 Err(format!("{} break(s) in the audit log", breaks.len()).into())
             }
+        }
+        Command::RecountTallies => {
+            use sea_orm::TransactionTrait;
+            let conn = db::connect(&config.database_url()).await?;
+            db::migrate(&conn).await?;
+            let tx = conn.begin().await?;
+            xueji_backend::engine::tally::rebuild(&tx).await?;
+            tx.commit().await?;
+            println!("overdue tallies recounted from the open steps");
+            Ok(())
         }
         Command::Synth(args) => Ok(args.run(xueji_backend::clock::today())?),
         Command::ImportSample(a) => {

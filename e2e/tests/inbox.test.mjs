@@ -141,6 +141,10 @@ test('county inbox across businesses; city forces an overdue county step', async
     join(server.dataDir, 'xueji.db'),
     `UPDATE request_steps SET started_at = '2020-01-02 01:00:00+00:00', due_at = '2020-01-16 16:00:00+00:00' WHERE request_id = ${stuck} AND done_at IS NULL;`,
   ]);
+  // The deadline moved behind the engine's back: its overdue tallies are recounted.
+  const env = { ...process.env, XUEJI_DATA_DIR: server.dataDir };
+  delete env.DATABASE_URL;
+  execFileSync(BIN, ['recount-tallies'], { env });
 
   // ---- tablet: the city's overdue list and forced intervention ----
   const tablet = await newPage(browser, server.url, VIEWPORTS.tablet);
