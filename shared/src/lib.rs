@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod api;
+pub mod api_change;
 pub mod api_config;
 pub mod api_engine;
 pub mod api_import;
@@ -15,6 +16,7 @@ pub mod api_students;
 pub mod business_calendar;
 pub mod calendar;
 pub mod caps;
+pub mod change;
 pub mod citizen_id;
 pub mod codes;
 pub mod controlled;

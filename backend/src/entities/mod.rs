@@ -20,5 +20,6 @@ pub mod request_actions;
 pub mod request_steps;
 pub mod requests;
 pub mod scan_runs;
+pub mod student_history;
 pub mod student_numbers;
 pub mod students;
