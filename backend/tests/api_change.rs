@@ -260,7 +260,7 @@ async fn county_controls_name_specialty_saves_directly(b: Backend) {
         .get("/api/v1/inbox?business=change", Some(&leader))
         .await;
     assert_eq!(inbox.body["total"], 1, "{}", inbox.text);
-    assert_eq!(inbox.body["items"][0]["link"], format!("/changes/{id}"));
+    assert_eq!(inbox.body["items"][0]["link"], format!("/key-changes/{id}"));
     assert_eq!(inbox.body["items"][0]["business_label"], "关键信息变更");
     let r = act(&app, "hz-xh-registrar", id, json!({ "action": "approve" })).await;
     assert_error(&r, StatusCode::FORBIDDEN, "forbidden");

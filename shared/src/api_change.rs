@@ -18,6 +18,7 @@ use crate::workflow::{Action, State};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EditContext {
     pub student_id: i64,
+    pub school_id: i64,
     pub version: i32,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub record: crate::record::StudentRecord,

@@ -66,7 +66,7 @@ impl BusinessKey {
         match self {
             BusinessKey::Registration => format!("/registration/{request_id}"),
             BusinessKey::Problem => format!("/problems/{}", object_id.unwrap_or(request_id)),
-            BusinessKey::Change => format!("/changes/{request_id}"),
+            BusinessKey::Change => format!("/key-changes/{request_id}"),
         }
     }
 }
@@ -223,6 +223,6 @@ mod tests {
         assert!(e.message.contains("transfer"), "{}", e.message);
         assert_eq!(BusinessKey::Registration.link(7, None), "/registration/7");
         assert_eq!(BusinessKey::Problem.link(7, Some(3)), "/problems/3");
-        assert_eq!(BusinessKey::Change.link(7, Some(9)), "/changes/7");
+        assert_eq!(BusinessKey::Change.link(7, Some(9)), "/key-changes/7");
     }
 }

@@ -13,6 +13,7 @@
 //! check again (a clash opens a problem record), J → G when a valid citizen ID arrives. A field
 //! of the diff that moved since submission makes the approval 409.
 
+pub mod demo;
 pub mod routes;
 
 use utoipa_axum::router::OpenApiRouter;

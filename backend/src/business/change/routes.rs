@@ -46,11 +46,11 @@ pub const KIND: &str = "change";
 
 /// What a change request stores.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Payload {
-    base_version: i32,
-    changes: Vec<FieldChange>,
-    evidence: Vec<ProofRef>,
-    reason: Option<String>,
+pub(crate) struct Payload {
+    pub(crate) base_version: i32,
+    pub(crate) changes: Vec<FieldChange>,
+    pub(crate) evidence: Vec<ProofRef>,
+    pub(crate) reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -288,7 +288,7 @@ fn payload_of(row: &requests::Model) -> AppResult<Payload> {
     serde_json::from_str(&row.payload).map_err(AppError::internal)
 }
 
-fn subject_of(name: &str, changes: &[FieldChange]) -> String {
+pub(crate) fn subject_of(name: &str, changes: &[FieldChange]) -> String {
     let labels: Vec<&str> = changes
         .iter()
         .filter(|c| c.controlled)
@@ -441,6 +441,7 @@ pub async fn edit_context(
     };
     Ok(Json(EditContext {
         student_id: student.id,
+        school_id: student.school_id,
         version: student.version,
         record: edit::stored_record(&student)?,
         controlled: controlled.into_iter().collect(),
