@@ -8,11 +8,11 @@
 //   and the history.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { VIEWPORTS, launch, newPage, screenshot, signIn } from '../lib/browser.mjs';
-import { DEMO_PASSWORD, startServer } from '../lib/server.mjs';
+import { ARTIFACTS_DIR, DEMO_PASSWORD, startServer } from '../lib/server.mjs';
 import { PDF } from '../lib/fixtures.mjs';
 
 const E2E_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -118,6 +118,10 @@ test('a name change goes from the phone through the leader and the county to the
     });
     await page.fill('#change-reason', '户籍登记姓名已变更');
     await screenshot(page, 'change-phone-edit');
+    // What the phone shows around the verdict and the proof (one screen).
+    await page.locator('#edit-route').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -120));
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'change-phone-proof.png') });
     await page.locator('#edit-save').click();
     await page.waitForURL((u) => u.pathname.startsWith('/key-changes/'));
     changeId = Number(new URL(page.url()).pathname.split('/').pop());

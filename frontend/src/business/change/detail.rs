@@ -17,6 +17,7 @@ use xueji_shared::workflow::Action;
 use super::strings as s;
 use crate::api::Api;
 use crate::i18n::fill;
+use crate::pages::settings::{browser_offset_minutes, local_time};
 
 fn action_label(a: Action) -> &'static str {
     match a {
@@ -117,6 +118,7 @@ fn candidates_view(candidates: Vec<DuplicateCandidate>) -> impl IntoView {
 }
 
 fn history_view(history: Vec<ActionRecord>) -> impl IntoView {
+    let offset = browser_offset_minutes();
     let rows = history
         .into_iter()
         .map(|h| {
@@ -124,7 +126,7 @@ fn history_view(history: Vec<ActionRecord>) -> impl IntoView {
                 Some(step) => format!("{}（{}）", h.action_label, step),
                 None => h.action_label,
             };
-            let when = h.at.get(..16).unwrap_or(&h.at).replace('T', " ");
+            let when = local_time(&h.at, offset);
             view! {
                 <tr class="reg-history-row">
                     <td data-label=s::HIST_WHO>{h.actor_org_name}</td>
