@@ -48,9 +48,8 @@ pub struct FieldChange {
     pub field: String,
     /// The form's label (姓名, 民族, …).
     pub label: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    /// Any JSON value (a string, a boolean, a number, the family-member list, null).
     pub old: Value,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub new: Value,
     /// The old value for reading: a code with its meaning, a region with its name.
     pub old_text: String,
