@@ -176,3 +176,58 @@ test('a name change goes from the phone through the leader and the county to the
     await desktop.context.close();
   }
 });
+
+async function tokenOf(username) {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  }).then((r) => r.json());
+  return login.access_token;
+}
+
+test('a returned change request is corrected and resubmitted from the edit page', async () => {
+  const record = synthRecord(1208);
+  const done = await register('hz-xh-1', record);
+  const studentId = done.student_id;
+  // Submitted through the API with a 户籍证明, then returned by the school leader.
+  const token = await tokenOf('hz-xh-1-registrar');
+  const form = new FormData();
+  form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'hukou.pdf');
+  const up = await fetch(`${server.url}/api/v1/evidence`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  }).then((r) => r.json());
+  const ctx = await api('GET', `/students/${studentId}/edit`, 'hz-xh-1-registrar');
+  const wrong = record.name === '周子墨' ? '周子默' : '周子墨';
+  const fixed = `${wrong.slice(0, 1)}子轩`;
+  const submitted = await api('PATCH', `/students/${studentId}`, 'hz-xh-1-registrar', {
+    version: ctx.version,
+    record: { name: wrong },
+    evidence: [{ sha256: up.sha256, kind: 'household' }],
+  });
+  const id = submitted.change.id;
+  await api('POST', `/changes/${id}/actions`, 'hz-xh-1-leader', { action: 'return', reason: '姓名与户籍证明不一致' });
+
+  const phone = await newPage(browser, server.url, VIEWPORTS.phone);
+  try {
+    const { page, problems } = phone;
+    await signIn(page, 'hz-xh-1-registrar');
+    await page.goto(`/students/${studentId}/edit`);
+    await page.locator('#edit-returned', { hasText: '姓名与户籍证明不一致' }).waitFor();
+    const name = page.locator('#student-edit-form input[name=name]');
+    assert.equal(await name.inputValue(), wrong, 'the form starts from the requested change');
+    await name.fill(fixed);
+    await page.locator('#edit-needs', { hasText: '姓名' }).waitFor();
+    assert.equal(await page.locator('#edit-save').innerText(), '重新提交申请');
+    await page.locator('#edit-save').click();
+    await page.waitForURL((u) => u.pathname === `/key-changes/${id}`);
+    await page.locator('#change-summary [data-field="state"]', { hasText: '待核办' }).waitFor();
+    assert.match(await page.locator('#change-diff tr[data-field="name"] .diff-new').innerText(), new RegExp(fixed));
+    await screenshot(page, 'change-phone-resubmitted');
+    assert.deepEqual(problems, []);
+  } finally {
+    await phone.context.close();
+  }
+});

@@ -12,11 +12,14 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use xueji_shared::api::FieldError;
-use xueji_shared::api_change::{EditContext, EditOutcome, EditStudent};
+use xueji_shared::api_change::{
+    ChangeActionInput, ChangeInfo, EditContext, EditOutcome, EditStudent,
+};
 use xueji_shared::change::{self, FieldChange, ProofKind, ProofRef};
 use xueji_shared::controlled::{classify_edit, EditRoute};
 use xueji_shared::record::StudentRecord;
 use xueji_shared::stage::Stage;
+use xueji_shared::workflow::{Action, State};
 
 use super::strings as s;
 use crate::api::{Api, ApiError};
@@ -94,20 +97,55 @@ fn EditForm(ctx: EditContext) -> impl IntoView {
         }
         .into_any();
     }
-    let open_change = ctx.open_change.map(|cid| {
-        view! {
-            <div class="alert alert-warn" role="note" id="edit-open-change">
-                {s::OPEN_CHANGE} " "
-                <A href=format!("/key-changes/{cid}")>{format!("{} {cid}", s::VIEW)}</A>
-            </div>
-        }
-    });
+    let open_id = ctx.open_change;
+    let open_change = move || {
+        open_id.map(|cid| {
+            view! {
+                <div class="alert alert-warn" role="note" id="edit-open-change">
+                    {s::OPEN_CHANGE} " "
+                    <A href=format!("/key-changes/{cid}")>{format!("{} {cid}", s::VIEW)}</A>
+                </div>
+            }
+        })
+    };
     let stages = RwSignal::new(Vec::<Stage>::new());
     load_stages(api, ctx.school_id, stages);
     let before: StudentRecord = ctx.record.clone();
     let controlled: BTreeSet<String> = ctx.controlled.iter().cloned().collect();
     let model = RecordModel::new(to_value(&before), rules_signal(stages));
     let version = ctx.version;
+    // A returned change request of this student: the form starts from the record with its
+    // changes, and saving resubmits it (corrected) instead of starting another one.
+    let returned = RwSignal::new(None::<ChangeInfo>);
+    if let Some(cid) = ctx.open_change {
+        let before = before.clone();
+        spawn_local(async move {
+            if let Ok(info) = api.change(cid).await {
+                let is_returned = matches!(info.state, State::Returned { .. })
+                    && info.allowed_actions.contains(&Action::Resubmit);
+                if is_returned {
+                    if let Some(with) = change::apply(&before, &info.changes) {
+                        model.record.try_set(to_value(&with));
+                    }
+                    returned.try_set(Some(info));
+                }
+            }
+        });
+    }
+    let returned_view = move || {
+        returned.get().map(|info| {
+            let why = info
+                .history
+                .iter()
+                .rev()
+                .find(|h| h.action == "return")
+                .and_then(|h| h.reason.clone())
+                .unwrap_or_default();
+            view! {
+                <div class="alert alert-warn" role="note" id="edit-returned">{s::RETURNED_EDIT} {why}</div>
+            }
+        })
+    };
 
     // The verdict as the user types: the same rule the server applies.
     let b2 = before.clone();
@@ -224,6 +262,7 @@ fn EditForm(ctx: EditContext) -> impl IntoView {
                             on:change=move |_| count_files()
                         />
                     </label>
+                    {move || returned.with(Option::is_some).then(|| view! { <p class="hint">{s::PROOF_KEEP}</p> })}
                     {move || proof_error.get().map(|m| view! { <p class="field-error" data-field="evidence">{m}</p> })}
                     <label class="form-field">
                         <span class="form-label">{s::REASON}</span>
@@ -263,7 +302,8 @@ fn EditForm(ctx: EditContext) -> impl IntoView {
         let mut chosen_files = files_of(files);
         chosen_files.extend(files_of(camera));
         let request = matches!(route, EditRoute::ChangeRequest { .. });
-        if request && chosen_files.is_empty() {
+        let resubmit = returned.get_untracked().map(|i| i.id);
+        if request && chosen_files.is_empty() && resubmit.is_none() {
             proof_error.set(Some(s::PROOF_REQUIRED.to_owned()));
             return;
         }
@@ -289,6 +329,25 @@ fn EditForm(ctx: EditContext) -> impl IntoView {
                 }
             }
             busy.try_set(Some(s::SAVING));
+            if let Some(cid) = resubmit {
+                let input = ChangeActionInput {
+                    action: Action::Resubmit,
+                    reason: Some(reason.get_untracked()).filter(|r| !r.trim().is_empty()),
+                    record: Some(to_value(&model.value())),
+                    evidence: (!evidence.is_empty()).then_some(evidence),
+                };
+                match api.change_action(cid, &input).await {
+                    Ok(_) => navigate(&format!("/key-changes/{cid}"), Default::default()),
+                    Err(e) => {
+                        if let ApiError::Http { fields, .. } = &e {
+                            model.server.try_set(form_errors(fields));
+                        }
+                        alert.try_set(Some(e.message()));
+                        busy.try_set(None);
+                    }
+                }
+                return;
+            }
             let req = EditStudent {
                 version,
                 record: to_value(&model.value()),
@@ -324,7 +383,8 @@ fn EditForm(ctx: EditContext) -> impl IntoView {
     };
 
     view! {
-        {open_change}
+        {move || returned.with(Option::is_none).then(open_change)}
+        {returned_view}
         <form id="student-edit-form" class="reg-form" novalidate on:submit=submit>
             <RecordFields model=model stages=stages/>
             {route_view}
@@ -334,10 +394,16 @@ fn EditForm(ctx: EditContext) -> impl IntoView {
                 <button type="submit" id="edit-save" class="button button-primary" disabled=move || busy.get().is_some()>
                     {move || match busy.get() {
                         Some(b) => b,
+                        None if returned.with(Option::is_some) => s::RESUBMIT,
                         None if is_request.get() => s::SUBMIT_CHANGE,
                         None => s::SAVE,
                     }}
                 </button>
+                {move || is_request.get().then(|| view! {
+                    <span class="hint" id="edit-needs">
+                        {s::NEEDS_SHORT} {verdict.with(|(_, c, _)| labels(c, |x| x.controlled))}
+                    </span>
+                })}
                 <A href=format!("/students/{student_id}") attr:class="button button-quiet">{s::BACK_TO_CARD}</A>
             </div>
         </form>

@@ -75,3 +75,7 @@ pub const BY: &str = "办理人";
 pub const REQUEST: &str = "申请";
 pub const MORE: &str = "加载更多";
 pub const TOTAL: &str = "共 {n} 条";
+pub const RETURNED_EDIT: &str = "该申请已被退回，请按退回原因修改后重新提交。退回原因：";
+pub const RESUBMIT: &str = "重新提交申请";
+pub const PROOF_KEEP: &str = "不选择文件则沿用原来的证明材料。";
+pub const NEEDS_SHORT: &str = "须核办：";
