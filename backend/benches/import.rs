@@ -244,12 +244,11 @@ async fn main() {
         }
     }
     let t = Instant::now();
-    xlsx::read(&bytes, false, &mut Sink(|_, _, _| {})).expect("read");
+    xlsx::read(&bytes, &mut Sink(|_, _, _| {})).expect("read");
     println!("  read cells only: {:.2} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
     xlsx::read(
         &bytes,
-        false,
         &mut Sink(|h, r, c| {
             std::hint::black_box(xueji_shared::import::parse_row(h, r, c));
         }),

@@ -174,6 +174,10 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+    // Before any backfill below opens steps (which it tallies itself).
+    if xueji_backend::engine::tally::backfill(&state.db).await? {
+        tracing::info!("open-step tallies filled from the open steps");
+    }
     xueji_backend::student::problem_records::backfill_engine(&state.db).await?;
     xueji_backend::business::registration::import::spawn_recovery(state.clone());
     xueji_backend::business::problems::scan::spawn_recovery(state.clone());

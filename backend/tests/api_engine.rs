@@ -72,8 +72,21 @@ async fn all_pages(app: &TestApp, token: &str, path: &str) -> (u64, Vec<Value>) 
     (total, out)
 }
 
-/// Make the open steps of a request overdue: started 20 working days ago.
+/// The open-step tallies behind the overdue counts agree with the open steps.
+async fn assert_tallies(app: &TestApp) {
+    let off = xueji_backend::engine::tally::mismatches(app.db())
+        .await
+        .expect("tallies");
+    assert!(
+        off.is_empty(),
+        "tallies differ from the open steps: {off:?}"
+    );
+}
+
+/// Make the open steps of a request overdue: started 20 working days ago. (The deadline is
+/// moved behind the engine's back, so its tallies are counted afresh.)
 async fn make_overdue(app: &TestApp, request_id: i64) {
+    assert_tallies(app).await;
     let past = Utc::now() - chrono::Duration::days(30);
     request_steps::Entity::update_many()
         .col_expr(request_steps::Column::StartedAt, Expr::value(past))
@@ -86,6 +99,9 @@ async fn make_overdue(app: &TestApp, request_id: i64) {
         .exec(app.db())
         .await
         .expect("update");
+    xueji_backend::engine::tally::rebuild(app.db())
+        .await
+        .expect("tallies");
 }
 
 async fn inbox_pages_every_business_past_500(b: Backend) {
@@ -215,6 +231,7 @@ async fn inbox_pages_every_business_past_500(b: Backend) {
         StatusCode::FORBIDDEN,
         "forbidden",
     );
+    assert_tallies(&app).await;
 }
 db_test!(
     inbox_pages_every_business_past_500,
@@ -311,6 +328,7 @@ async fn deadlines_follow_the_province_calendar(b: Backend) {
     assert_eq!(steps[0]["working_days"], 0);
     assert_eq!(steps[1]["label"], "区县教育行政部门核办");
     assert_eq!(steps[1]["org_name"], "杭州市西湖区教育局");
+    assert_tallies(&app).await;
 }
 db_test!(
     deadlines_follow_the_province_calendar,
@@ -419,6 +437,7 @@ async fn overdue_list_counts_one_level_down(b: Backend) {
         .get("/api/v1/overdue?business=problem", Some(&prov))
         .await;
     assert_eq!(r.body["page"]["total"], 0);
+    assert_tallies(&app).await;
 }
 db_test!(
     overdue_list_counts_one_level_down,
@@ -530,6 +549,7 @@ async fn forced_intervention_only_by_a_superior_on_an_overdue_step(b: Backend) {
     make_overdue(&app, id2).await;
     let r = act(&app, "hz-xh-registrar", id2, force.clone()).await;
     assert_error(&r, StatusCode::CONFLICT, "conflict");
+    assert_tallies(&app).await;
 }
 db_test!(
     forced_intervention_only_by_a_superior_on_an_overdue_step,
@@ -603,6 +623,7 @@ async fn fifty_simultaneous_approvals_apply_once(b: Backend) {
         .await
         .expect("count");
     assert_eq!(open, 0);
+    assert_tallies(&app).await;
 }
 db_test!(
     fifty_simultaneous_approvals_apply_once,
@@ -778,8 +799,125 @@ async fn forced_intervention_on_a_problem_record_step(b: Backend) {
         .await
         .expect("count");
     assert_eq!(audited, 1);
+    assert_tallies(&app).await;
 }
 db_test!(
     forced_intervention_on_a_problem_record_step,
     forced_intervention_on_a_problem_record_step
+);
+
+/// A problem record's side registered at two schools, its school's evidence submitted: the
+/// county's step is open. Returns (problem id, the side at 西湖区 school 2).
+async fn problem_waiting_for_county(app: &TestApp, seed: u64) -> (i64, String) {
+    let r = &records(seed, 1)[0];
+    for school in ["hz-xh-1", "hz-xh-2"] {
+        let t = app.token(&format!("{school}-registrar")).await;
+        let id = submit(app, &t, r).await;
+        for who in [format!("{school}-leader"), "hz-xh-registrar".to_owned()] {
+            let res = act(app, &who, id, json!({ "action": "approve" })).await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+        }
+    }
+    let school = app.token("hz-xh-2-registrar").await;
+    let inbox = app
+        .get("/api/v1/inbox?business=problem", Some(&school))
+        .await;
+    let link = inbox.body["items"][0]["link"]
+        .as_str()
+        .expect("link")
+        .to_owned();
+    let pid: i64 = link.rsplit('/').next().expect("id").parse().expect("id");
+    let d = app
+        .get(&format!("/api/v1/problems/{pid}"), Some(&school))
+        .await;
+    let side = d.body["sides"]
+        .as_array()
+        .expect("sides")
+        .iter()
+        .find(|s| s["in_scope"] == true)
+        .expect("own side")["side"]
+        .as_str()
+        .expect("side")
+        .to_owned();
+    let sha = upload_evidence(app, &school).await;
+    let res = app
+        .post(
+            &format!("/api/v1/problems/{pid}/actions"),
+            json!({ "side": side, "action": "evidence", "reason": "本校在读", "evidence": [sha] }),
+            Some(&school),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    (pid, side)
+}
+
+async fn fifty_simultaneous_problem_approvals_apply_once(b: Backend) {
+    let app = spawn_app(b).await;
+    let (pid, side) = problem_waiting_for_county(&app, 9600).await;
+    let county = app.token("hz-xh-registrar").await;
+    let path = format!("/api/v1/problems/{pid}/actions");
+    let body = json!({ "side": side, "action": "approve", "reason": "核实在读" });
+    let calls = (0..50).map(|_| {
+        let (app, county, path, body) = (&app, &county, &path, body.clone());
+        async move { app.post(path, body, Some(county)).await }
+    });
+    let results = futures::future::join_all(calls).await;
+    let ok = results
+        .iter()
+        .filter(|r| r.status == StatusCode::OK)
+        .count();
+    let conflicts = results
+        .iter()
+        .filter(|r| r.status == StatusCode::CONFLICT)
+        .count();
+    let others: Vec<String> = results
+        .iter()
+        .filter(|r| r.status != StatusCode::OK && r.status != StatusCode::CONFLICT)
+        .map(|r| format!("{} {}", r.status, r.text))
+        .collect();
+    assert_eq!((ok, conflicts), (1, 49), "{others:?}");
+    // One approval in the record's history, one audit entry, the county's step closed once.
+    let d = app
+        .get(&format!("/api/v1/problems/{pid}"), Some(&county))
+        .await;
+    let approvals = d.body["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|h| h["action"] == "approve")
+        .count();
+    assert_eq!(approvals, 1, "{}", d.body["history"]);
+    let audited = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("problem.act"))
+        .filter(audit_log::Column::ActorId.is_not_null())
+        .all(app.db())
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| {
+            e.after
+                .as_deref()
+                .is_some_and(|a| a.contains("\"approve\""))
+        })
+        .count();
+    assert_eq!(audited, 1);
+    let request = requests::Entity::find()
+        .filter(requests::Column::ObjectId.eq(pid))
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("request");
+    let county_steps_done = request_steps::Entity::find()
+        .filter(request_steps::Column::RequestId.eq(request.id))
+        .filter(request_steps::Column::Label.eq("主管教育部门核办"))
+        .filter(request_steps::Column::DoneAt.is_not_null())
+        .count(app.db())
+        .await
+        .expect("count");
+    assert_eq!(county_steps_done, 1);
+    assert_tallies(&app).await;
+}
+db_test!(
+    fifty_simultaneous_problem_approvals_apply_once,
+    fifty_simultaneous_problem_approvals_apply_once
 );

@@ -168,3 +168,137 @@ db_test!(
     a_national_header_with_a_column_missing_is_refused_naming_it,
     a_national_header_with_a_column_missing_is_refused_naming_it
 );
+
+async fn download(app: &TestApp, token: &str, path: &str) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            Request::get(path)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await
+        .expect("infallible");
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    assert_eq!(res.headers()["content-type"], xlsx::MIME);
+    res.into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec()
+}
+
+/// The rows of a downloaded sheet, through the reader the import uses.
+fn rows_of(bytes: &[u8]) -> (Layout, Vec<StudentRecord>) {
+    struct Rows(Vec<StudentRecord>);
+    impl xlsx::RowSink for Rows {
+        fn row(&mut self, h: &import::HeaderMap, row: u32, cells: &mut Vec<import::Cell>) -> bool {
+            let parsed = import::parse_row(h, row, cells);
+            assert!(parsed.errors.is_empty(), "row {row}: {:?}", parsed.errors);
+            self.0.push(parsed.record);
+            true
+        }
+    }
+    let mut rows = Rows(Vec::new());
+    let header = xlsx::read(bytes, &mut rows).expect("read");
+    (header.layout, rows.0)
+}
+
+async fn the_roll_is_exported_in_either_layout_and_reads_back(b: Backend) {
+    let app = spawn_app(b).await;
+    let t = app.token("hz-xh-1-registrar").await;
+    // The national template: its header row, recognised by the upload.
+    let template = download(&app, &t, "/api/v1/imports/template.xlsx?layout=national").await;
+    let first = xueji_backend::business::registration::xlsx_header::first_row(
+        &template,
+        import::DATA_SHEET,
+    )
+    .expect("read")
+    .expect("row 1");
+    assert_eq!(first, import::header_cells(Layout::National));
+    assert!(xlsx::recognise(&template).is_ok());
+    let bad = app
+        .get("/api/v1/imports/template.xlsx?layout=excel", Some(&t))
+        .await;
+    let msg = assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(msg.contains("未知的表格格式"), "{msg}");
+    // Three students registered at the school, one at another county's.
+    let school = organisations::Entity::find()
+        .filter(organisations::Column::Code.eq("3330106001"))
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("school");
+    let other = organisations::Entity::find()
+        .filter(organisations::Column::Code.eq("3330203001"))
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("school");
+    let kind = xueji_shared::api_registration::RegistrationKind::InSchool;
+    let recs = records(31, 4);
+    for (i, r) in recs.iter().enumerate() {
+        let at = if i < 3 { &school } else { &other };
+        let rules = xueji_backend::student::rules_for(app.db(), at, kind)
+            .await
+            .expect("rules");
+        xueji_backend::student::register(app.db(), at, r, &rules)
+            .await
+            .expect("register");
+    }
+    for (layout, query) in [(Layout::Xueji, ""), (Layout::National, "&layout=national")] {
+        let bytes = download(
+            &app,
+            &t,
+            &format!(
+                "/api/v1/students/export.xlsx?school_id={}{query}",
+                school.id
+            ),
+        )
+        .await;
+        let (read_as, back) = rows_of(&bytes);
+        assert_eq!(read_as, layout);
+        assert_eq!(back.len(), 3, "{layout:?}");
+        // Nothing lost: each exported record reads back as the registered one (its number
+        // assigned at registration aside).
+        for r in &recs[..3] {
+            assert!(
+                back.iter().any(|b| {
+                    let mut b = b.clone();
+                    b.student_number = r.student_number.clone();
+                    &b == r
+                }),
+                "{layout:?}: {} not read back",
+                r.name
+            );
+        }
+    }
+    // The county's whole roll: only its own schools' students.
+    let county = app.token("hz-xh-registrar").await;
+    let (_, all) = rows_of(&download(&app, &county, "/api/v1/students/export.xlsx").await);
+    assert_eq!(all.len(), 3);
+    // Another county's school: 404; a bad layout: 422; administrators do no business.
+    let r = app
+        .get(
+            &format!("/api/v1/students/export.xlsx?school_id={}", other.id),
+            Some(&t),
+        )
+        .await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found");
+    let r = app
+        .get("/api/v1/students/export.xlsx?layout=csv", Some(&t))
+        .await;
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let admin = app.token("hz-xh-1-admin").await;
+    let r = app.get("/api/v1/students/export.xlsx", Some(&admin)).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
+}
+db_test!(
+    the_roll_is_exported_in_either_layout_and_reads_back,
+    the_roll_is_exported_in_either_layout_and_reads_back
+);

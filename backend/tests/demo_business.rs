@@ -84,6 +84,18 @@ async fn demo_business_gives_every_account_something_to_do(b: Backend) {
         r.text
     );
     assert!(!r.body["counts"].as_array().expect("counts").is_empty());
+    // The counts agree with the overdue steps themselves.
+    let summed: u64 = r.body["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .map(|c| c["total"].as_u64().expect("n"))
+        .sum();
+    assert_eq!(summed, overdue, "{}", r.text);
+    let off = xueji_backend::engine::tally::mismatches(app.db())
+        .await
+        .expect("tallies");
+    assert!(off.is_empty(), "{off:?}");
     let kinds: BTreeSet<String> = problems::Entity::find()
         .all(app.db())
         .await

@@ -18,6 +18,7 @@ mod m20261201_000011_student_grade;
 mod m20261201_000012_engine;
 mod m20261201_100001_login_attempts;
 mod m20261201_100002_scan_owner;
+mod m20261202_000013_step_tallies;
 mod m20261202_200001_student_versions;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_engine::Migration),
             Box::new(m20261201_100001_login_attempts::Migration),
             Box::new(m20261201_100002_scan_owner::Migration),
+            Box::new(m20261202_000013_step_tallies::Migration),
             Box::new(m20261202_200001_student_versions::Migration),
         ]
     }

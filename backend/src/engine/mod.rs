@@ -20,6 +20,7 @@
 pub mod clock;
 pub mod queue;
 pub mod routes;
+pub mod tally;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
@@ -273,6 +274,16 @@ pub async fn open_steps<C: ConnectionTrait>(
         .await?)
 }
 
+/// Insert a new open step and count it in the tallies.
+pub async fn open_step<C: ConnectionTrait>(
+    conn: &C,
+    step: request_steps::ActiveModel,
+) -> AppResult<()> {
+    let delta = tally::Delta::opened(&step)?;
+    step.insert(conn).await?;
+    tally::apply(conn, [delta]).await
+}
+
 async fn close_step<C: ConnectionTrait>(
     conn: &C,
     step_id: i64,
@@ -306,12 +317,14 @@ pub async fn sync_steps<C: ConnectionTrait>(
 ) -> AppResult<()> {
     let now = now();
     let open = open_steps(conn, row.id).await?;
+    let mut tallied = Vec::new();
     for s in &open {
         let still = wanted
             .iter()
             .any(|w| w.side == s.side && w.org.id == s.org_id && w.role.as_str() == s.role);
         if !still {
             close_step(conn, s.id, now, action, by, forced).await?;
+            tallied.push(tally::Delta::closed(s));
         }
     }
     let new: Vec<&Assignment> = wanted
@@ -326,10 +339,12 @@ pub async fn sync_steps<C: ConnectionTrait>(
     if !new.is_empty() {
         let cal = clock::calendar(conn, &row.province_code).await?;
         for a in new {
-            step_row(row, key, a, &cal, now).insert(conn).await?;
+            let step = step_row(row, key, a, &cal, now);
+            tallied.push(tally::Delta::opened(&step)?);
+            step.insert(conn).await?;
         }
     }
-    Ok(())
+    tally::apply(conn, tallied).await
 }
 
 /// Record one action on a request (its history).
@@ -425,7 +440,7 @@ pub async fn submit<C: ConnectionTrait>(
     let chain = new.business.chain();
     if let Some(a) = chain_assignment(conn, &new.parties(), &chain, State::START).await? {
         let cal = clock::calendar(conn, &row.province_code).await?;
-        step_row(&row, new.key, &a, &cal, at).insert(conn).await?;
+        open_step(conn, step_row(&row, new.key, &a, &cal, at)).await?;
     }
     Ok(row)
 }
@@ -578,8 +593,10 @@ pub async fn transition<C: ConnectionTrait>(
         .exec(conn)
         .await?;
     let action_name = action_str(action);
+    let mut tallied = Vec::new();
     for s in &open {
         close_step(conn, s.id, at, action_name, caller.account.id, forced).await?;
+        tallied.push(tally::Delta::closed(s));
     }
     let mut updated = row.clone();
     updated.state = state_json;
@@ -591,8 +608,12 @@ pub async fn transition<C: ConnectionTrait>(
     let parties = Parties::load(conn, &updated).await?;
     if let Some(a) = chain_assignment(conn, &parties, &chain, transition.to).await? {
         let cal = clock::calendar(conn, &row.province_code).await?;
-        step_row(&updated, key, &a, &cal, at).insert(conn).await?;
+        let step = step_row(&updated, key, &a, &cal, at);
+        tallied.push(tally::Delta::opened(&step)?);
+        step.insert(conn).await?;
     }
+    // One write of the tallies per transition, in key order (see `tally`).
+    tally::apply(conn, tallied).await?;
     let step = match before {
         State::Pending { step } | State::Returned { step } => Some(step),
         _ => None,
@@ -708,7 +729,7 @@ pub async fn backfill<C: ConnectionTrait>(conn: &C) -> AppResult<usize> {
                     .exec(conn)
                     .await?;
             }
-            step.insert(conn).await?;
+            open_step(conn, step).await?;
             n += 1;
         }
     }

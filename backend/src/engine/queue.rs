@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, Func};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
@@ -17,7 +18,7 @@ use xueji_shared::api_engine::{
 use xueji_shared::workflow::Action;
 
 use crate::auth::Caller;
-use crate::entities::{organisations, request_steps, requests};
+use crate::entities::{organisations, request_steps, requests, step_tallies};
 use crate::error::{AppError, AppResult};
 use crate::scope::Scope;
 
@@ -242,8 +243,12 @@ async fn page<C: ConnectionTrait>(
     descending: bool,
     q: &PageQuery,
     now: DateTime<Utc>,
+    total: Option<u64>,
 ) -> AppResult<WorkPage> {
-    let total = base.clone().count(conn).await?;
+    let total = match total {
+        Some(t) => t,
+        None => base.clone().count(conn).await?,
+    };
     let limit = limit_of(q);
     let col = match sort {
         SortBy::Started => request_steps::Column::StartedAt,
@@ -292,6 +297,7 @@ pub async fn inbox<C: ConnectionTrait>(
         q.order == InboxOrder::Newest,
         q,
         super::now(),
+        None,
     )
     .await
 }
@@ -306,15 +312,6 @@ pub async fn summary<C: ConnectionTrait>(conn: &C, caller: &Caller) -> AppResult
     Ok(InboxSummary { waiting, overdue })
 }
 
-/// The organisation one level below `scope` on `path` (or the scope's own).
-fn child_of(scope: &Scope, path: &str) -> Option<i64> {
-    let rest = path.strip_prefix(scope.path())?;
-    match rest.split('/').find(|p| !p.is_empty()) {
-        Some(first) => first.parse().ok(),
-        None => Some(scope.org_id()),
-    }
-}
-
 /// The overdue steps of the caller's jurisdiction, oldest deadline first, with counts per
 /// organisation one level down (a county sees its schools, a province its cities) and per
 /// business.
@@ -325,24 +322,42 @@ pub async fn overdue<C: ConnectionTrait>(
 ) -> AppResult<OverdueReport> {
     let now = super::now();
     let base = with_business(overdue_in(scope, now), q.business);
-    let grouped: Vec<(String, String, i64)> = base
-        .clone()
+    // The counts from the tallies (`super::tally`): the rows of this jurisdiction whose
+    // deadline has passed, per organisation one level down and business.
+    let mut tallies = step_tallies::Entity::find()
         .select_only()
-        .column(request_steps::Column::OrgPath)
-        .column(request_steps::Column::Business)
-        .column_as(request_steps::Column::Id.count(), "n")
-        .group_by(request_steps::Column::OrgPath)
-        .group_by(request_steps::Column::Business)
+        .column(step_tallies::Column::ChildId)
+        .column(step_tallies::Column::Business)
+        // PostgreSQL's SUM of a bigint is numeric: cast back.
+        .column_as(
+            Expr::expr(Func::cast_as(
+                Func::sum(Expr::col(step_tallies::Column::OpenSteps)),
+                Alias::new("bigint"),
+            )),
+            "n",
+        )
+        .filter(step_tallies::Column::AncestorId.eq(scope.org_id()))
+        .filter(step_tallies::Column::DueAt.lte(now));
+    if let Some(b) = q.business {
+        tallies = tallies.filter(step_tallies::Column::Business.eq(b.as_str()));
+    }
+    let grouped: Vec<(i64, String, i64)> = tallies
+        .group_by(step_tallies::Column::ChildId)
+        .group_by(step_tallies::Column::Business)
         .into_tuple()
         .all(conn)
         .await?;
     let mut per: BTreeMap<i64, BTreeMap<&'static str, u64>> = BTreeMap::new();
-    for (path, business, n) in &grouped {
-        let (Some(child), Some(b)) = (child_of(scope, path), BusinessKey::parse(business)) else {
+    for (child, business, n) in &grouped {
+        let (Some(b), Ok(n)) = (BusinessKey::parse(business), u64::try_from(*n)) else {
             continue;
         };
-        *per.entry(child).or_default().entry(b.as_str()).or_default() +=
-            u64::try_from(*n).unwrap_or(0);
+        if n > 0 {
+            *per.entry(*child)
+                .or_default()
+                .entry(b.as_str())
+                .or_default() += n;
+        }
     }
     let names: HashMap<i64, String> = organisations::Entity::find()
         .filter(organisations::Column::Id.is_in(per.keys().copied()))
@@ -370,7 +385,8 @@ pub async fn overdue<C: ConnectionTrait>(
         })
         .collect();
     counts.sort_by(|a, b| b.total.cmp(&a.total).then(a.org_name.cmp(&b.org_name)));
-    let page = page(conn, base, SortBy::Due, false, q, now).await?;
+    let total = counts.iter().map(|c| c.total).sum();
+    let page = page(conn, base, SortBy::Due, false, q, now, Some(total)).await?;
     Ok(OverdueReport { counts, page })
 }
 

@@ -194,28 +194,23 @@ fn has_open_problem() -> Condition {
         .add(students::Column::Id.in_subquery(problem_ids(problems::Column::OtherStudentId)))
 }
 
-/// Students of the caller's jurisdiction.
-#[utoipa::path(get, path = "/students", tag = "学籍查询", params(StudentQuery), security(("bearer" = [])),
-    responses((status = 200, body = StudentPage), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "学校或班级不在管辖范围内"),
-        (status = 422, body = ErrorBody, description = "筛选条件无效")))]
-pub async fn search(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<StudentQuery>,
-) -> AppResult<Json<StudentPage>> {
-    caller.require_business()?;
+/// The students of the caller's jurisdiction that the query's filters select (its page and
+/// per-page aside): the search's and the exports' one definition.
+pub async fn selection<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    q: &StudentQuery,
+    today: chrono::NaiveDate,
+) -> AppResult<sea_orm::Select<students::Entity>> {
     let scope = caller.scope();
-    let today = crate::clock::today();
     let f = q.filters(today)?;
-    let (page, per_page) = (f.page, f.per_page);
     let mut select = scope.owned(students::Entity::find(), students::Column::SchoolId);
     if let Some(school) = f.school_id {
-        let school = scope.org(&state.db, school).await?;
+        let school = scope.org(db, school).await?;
         select = select.filter(students::Column::SchoolId.eq(school.id));
     }
     if let Some(org) = f.org_id {
-        let org = scope.org(&state.db, org).await?;
+        let org = scope.org(db, org).await?;
         let below = SqlQuery::select()
             .column(organisations::Column::Id)
             .from(organisations::Entity)
@@ -227,7 +222,7 @@ pub async fn search(
         let class = scope
             .owned(classes::Entity::find(), classes::Column::SchoolId)
             .filter(classes::Column::Id.eq(class))
-            .one(&state.db)
+            .one(db)
             .await?
             .ok_or(AppError::NotFound)?;
         let mut by_record = Condition::all()
@@ -274,6 +269,24 @@ pub async fn search(
         Some(false) => select = select.filter(has_open_problem().not()),
         None => {}
     }
+    Ok(select)
+}
+
+/// Students of the caller's jurisdiction.
+#[utoipa::path(get, path = "/students", tag = "学籍查询", params(StudentQuery), security(("bearer" = [])),
+    responses((status = 200, body = StudentPage), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "学校或班级不在管辖范围内"),
+        (status = 422, body = ErrorBody, description = "筛选条件无效")))]
+pub async fn search(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<StudentQuery>,
+) -> AppResult<Json<StudentPage>> {
+    caller.require_business()?;
+    let today = crate::clock::today();
+    let f = q.filters(today)?;
+    let (page, per_page) = (f.page, f.per_page);
+    let select = selection(&state.db, &caller, &q, today).await?;
     let total = select.clone().count(&state.db).await?;
     let rows = select
         .order_by_asc(students::Column::SchoolId)

@@ -188,7 +188,7 @@ pub fn scan(
             batch: Vec::with_capacity(BATCH),
             progress,
         };
-        let read = xlsx::read(bytes, false, &mut b);
+        let read = xlsx::read(bytes, &mut b);
         b.send();
         drop(b);
         let out = checker
@@ -425,6 +425,11 @@ pub async fn insert_chunk<C: ConnectionTrait>(
         });
     }
     insert_requests(conn, reqs).await?;
+    let tallied = steps
+        .iter()
+        .map(engine::tally::Delta::opened)
+        .collect::<AppResult<Vec<_>>>()?;
+    engine::tally::apply(conn, tallied).await?;
     let mut steps = steps.into_iter().peekable();
     while steps.peek().is_some() {
         let chunk: Vec<_> = steps.by_ref().take(CHUNK).collect();

@@ -28,7 +28,9 @@ use crate::business::registration::import::{self, Submitter};
 use crate::business::registration::routes::check_submitter;
 use crate::business::registration::xlsx;
 use crate::entities::{import_jobs, organisations};
-use crate::error::{multipart_error, ApiJson, ApiMultipart, ApiPath, AppError, AppResult};
+use crate::error::{
+    multipart_error, ApiJson, ApiMultipart, ApiPath, ApiQuery, AppError, AppResult,
+};
 use crate::state::AppState;
 use crate::student::rules_for;
 
@@ -109,7 +111,7 @@ fn require_owner(caller: &Caller, job: &import_jobs::Model) -> AppResult<()> {
     }
 }
 
-fn attachment(bytes: Vec<u8>, file_name: &str) -> Response {
+pub(crate) fn attachment(bytes: Vec<u8>, file_name: &str) -> Response {
     // RFC 5987: the UTF-8 name percent-encoded, an ASCII fallback for old clients.
     let encoded: String = file_name
         .bytes()
@@ -133,13 +135,24 @@ fn attachment(bytes: Vec<u8>, file_name: &str) -> Response {
 
 /// The import template (.xlsx): the national columns, a note on each header saying how to
 /// fill it, drop-down lists of the code values and a sheet 代码说明 with every code table.
+/// `?layout=national`: the national system's import template (its header row), which the
+/// upload recognises as well.
 #[utoipa::path(get, path = "/imports/template.xlsx", tag = "学籍注册", security(("bearer" = [])),
+    params(crate::business::registration::export::LayoutQuery),
     responses(
     (status = 200, description = "导入模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (status = 403, body = ErrorBody, description = "系统管理员不办理业务"),
+    (status = 422, body = ErrorBody, description = "未知的表格格式"),
 ))]
-pub async fn template(caller: Caller) -> AppResult<Response> {
+pub async fn template(
+    caller: Caller,
+    ApiQuery(l): ApiQuery<crate::business::registration::export::LayoutQuery>,
+) -> AppResult<Response> {
     caller.require_business()?;
+    if l.layout()? == xueji_shared::import::Layout::National {
+        let bytes = crate::business::registration::export::national_template()?;
+        return Ok(attachment(bytes, "学籍批量注册模板（全国系统格式）.xlsx"));
+    }
     static TEMPLATE: OnceLock<Vec<u8>> = OnceLock::new();
     let bytes = match TEMPLATE.get() {
         Some(b) => b.clone(),

@@ -3,11 +3,13 @@
 //! engine: the chain is `workflow::Business::Registration`, the effect `student::register`.
 
 pub mod arrival;
+pub mod export;
 pub mod import;
 pub mod imports;
 pub mod routes;
 pub mod xlsx;
 pub mod xlsx_bounds;
+pub mod xlsx_header;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::act))
         .routes(routes!(arrival::lookup))
         .routes(routes!(imports::template))
+        .routes(routes!(export::export))
         .routes(routes!(imports::list))
         .routes(routes!(imports::get))
         .routes(routes!(imports::report))

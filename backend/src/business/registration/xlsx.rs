@@ -224,16 +224,18 @@ pub fn sniff(bytes: &[u8]) -> Result<(), String> {
 /// the bounds of an honest template ([`crate::business::registration::xlsx_bounds`]), whose first row is the
 /// template's header. The rows are read later, in the background.
 pub fn recognise(bytes: &[u8]) -> Result<HeaderMap, String> {
-    struct Nothing;
-    impl RowSink for Nothing {
-        fn row(&mut self, _: &HeaderMap, _: u32, _: &mut Vec<Cell>) -> bool {
-            false
-        }
-    }
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err("只接受 Excel 工作簿（.xlsx）文件（按文件内容判断）".into());
     }
-    read(bytes, true, &mut Nothing)
+    crate::business::registration::xlsx_bounds::check(
+        bytes,
+        crate::business::registration::xlsx_bounds::Bounds::upload(),
+    )?;
+    // The first row only: not calamine, which would load every shared string.
+    match crate::business::registration::xlsx_header::first_row(bytes, DATA_SHEET)? {
+        Some(header) => import::match_header(&header),
+        None => Err(import::match_header(&[]).err().unwrap_or_default()),
+    }
 }
 
 fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, String> {
@@ -291,7 +293,7 @@ pub trait RowSink {
 /// Reads the header row and then every non-blank data row of the upload, in order.
 /// `Err` is the Chinese reason the file cannot be used: not a workbook, not the template, more
 /// than [`MAX_ROWS`] rows.
-pub fn read(bytes: &[u8], header_only: bool, sink: &mut dyn RowSink) -> Result<HeaderMap, String> {
+pub fn read(bytes: &[u8], sink: &mut dyn RowSink) -> Result<HeaderMap, String> {
     let mut wb = open(bytes)?;
     let name = sheet_name(&wb)?;
     let mut reader = wb
@@ -325,9 +327,6 @@ pub fn read(bytes: &[u8], header_only: bool, sink: &mut dyn RowSink) -> Result<H
                     return Err(import::match_header(&[]).err().unwrap_or_default());
                 }
                 let map = import::match_header(&header_cells)?;
-                if header_only {
-                    return Ok(map);
-                }
                 sink.total(dims.end.0);
                 header = Some(map);
             } else if let Some(h) = header.as_ref().filter(|_| !import::is_blank(&cells)) {
@@ -435,7 +434,7 @@ mod tests {
         let bytes = template().expect("template");
         assert!(sniff(&bytes).is_ok());
         let mut c = Collect(vec![], 0);
-        let h = read(&bytes, false, &mut c).expect("header");
+        let h = read(&bytes, &mut c).expect("header");
         assert_eq!(h.positions.len(), columns().len());
         assert!(c.0.is_empty());
     }
@@ -450,7 +449,7 @@ mod tests {
         b[3] = "1".into();
         let bytes = filled(&[a, blank, b]).expect("filled");
         let mut c = Collect(vec![], 0);
-        read(&bytes, false, &mut c).expect("read");
+        read(&bytes, &mut c).expect("read");
         assert_eq!(c.0.len(), 2);
         assert_eq!(c.0[0].0, 2);
         assert_eq!(c.0[1].0, 4);
@@ -471,7 +470,7 @@ mod tests {
         for layout in Layout::ALL {
             let bytes = export(layout, &records).expect("export");
             let mut c = Collect(vec![], 0);
-            let h = read(&bytes, false, &mut c).expect("read");
+            let h = read(&bytes, &mut c).expect("read");
             assert_eq!(h.layout, layout);
             assert_eq!(c.0.len(), records.len());
             for ((row, cells), r) in c.0.iter().zip(&records) {
@@ -498,12 +497,31 @@ mod tests {
         ws.write_string(0, 0, "学号").unwrap();
         ws.write_string(0, 1, "姓名").unwrap();
         let bytes = wb.save_to_buffer().unwrap();
+        // The upload's recognition (first row only) and the full read say the same.
         let mut c = Collect(vec![], 0);
-        let e = read(&bytes, true, &mut c).unwrap_err();
-        assert!(e.starts_with("不是本系统的导入模板：缺少列"), "{e}");
+        for e in [
+            recognise(&bytes).unwrap_err(),
+            read(&bytes, &mut c).unwrap_err(),
+        ] {
+            assert!(e.starts_with("不是本系统的导入模板：缺少列"), "{e}");
+        }
         let empty = Workbook::new().save_to_buffer().unwrap();
-        let e = read(&empty, true, &mut c).unwrap_err();
-        assert!(e.contains("第1行应为列名"), "{e}");
+        for e in [
+            recognise(&empty).unwrap_err(),
+            read(&empty, &mut c).unwrap_err(),
+        ] {
+            assert!(e.contains("第1行应为列名"), "{e}");
+        }
+        // A header on row 2 is no header.
+        let mut wb = Workbook::new();
+        wb.add_worksheet().write_string(1, 0, "姓名").unwrap();
+        let late = wb.save_to_buffer().unwrap();
+        for e in [
+            recognise(&late).unwrap_err(),
+            read(&late, &mut c).unwrap_err(),
+        ] {
+            assert!(e.contains("第1行应为列名"), "{e}");
+        }
     }
 
     #[test]
