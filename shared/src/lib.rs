@@ -6,17 +6,16 @@
 
 pub mod account;
 pub mod api;
-pub mod api_change;
 pub mod api_config;
 pub mod api_engine;
 pub mod api_import;
 pub mod api_registration;
 pub mod api_scan;
 pub mod api_students;
+pub mod business;
 pub mod business_calendar;
 pub mod calendar;
 pub mod caps;
-pub mod change;
 pub mod citizen_id;
 pub mod codes;
 pub mod controlled;

@@ -13,7 +13,7 @@ pub struct Model {
     pub kind: String,
     /// The change request, for `change` (and the `number` entry it caused).
     pub request_id: Option<i64>,
-    /// JSON of `Vec<xueji_shared::change::FieldChange>`.
+    /// JSON of `Vec<xueji_shared::business::change::edit::FieldChange>`.
     #[sea_orm(column_type = "Text")]
     pub changes: String,
     pub actor_id: i64,

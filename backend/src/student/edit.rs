@@ -12,7 +12,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
-use xueji_shared::change::FieldChange;
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER};
 use xueji_shared::dedup;
 use xueji_shared::problem::ProblemKind;
@@ -174,14 +173,15 @@ pub fn check_version(student: &students::Model, version: i32) -> AppResult<()> {
     Ok(())
 }
 
-/// One history entry of a student: `edit`, `change` (with its request) or `number`.
+/// One history entry of a student: `edit`, `change` (with its request) or `number`; `changes`
+/// is the business's field-level diff (stored as JSON).
 #[allow(clippy::too_many_arguments)]
 pub async fn record_history<C: ConnectionTrait>(
     conn: &C,
     student: &students::Model,
     kind: &str,
     request_id: Option<i64>,
-    changes: &[FieldChange],
+    changes: &(impl serde::Serialize + ?Sized),
     actor_id: i64,
     actor_org_id: i64,
 ) -> AppResult<student_history::Model> {

@@ -4,7 +4,7 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use xueji_shared::api_engine::BusinessKey;
-use xueji_shared::change::{self, ProofKind, ProofRef};
+use xueji_shared::business::change::edit::{self as change, ProofKind, ProofRef};
 use xueji_shared::workflow::{Action, Business};
 
 use super::routes::{subject_of, Payload, KIND};

@@ -13,15 +13,14 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use xueji_shared::api::{ErrorBody, OrgSummary};
-use xueji_shared::api_change::{
-    history_kind_label, ChangeActionInput, ChangeInfo, ChangePage, ChangeSummary, EditContext,
-    EditOutcome, EditStudent, HistoryEntry, HistoryPage,
-};
 use xueji_shared::api_engine::BusinessKey;
-use xueji_shared::api_registration::{
-    ActionRecord, DuplicateCandidate, NextStep, RegistrationKind,
+use xueji_shared::api_registration::RegistrationKind;
+use xueji_shared::business::change::api_change::{
+    history_kind_label, ChangeActionInput, ChangeActionRecord, ChangeCandidate, ChangeInfo,
+    ChangeNextStep, ChangePage, ChangeSummary, EditContext, EditOutcome, EditStudent, HistoryEntry,
+    HistoryPage,
 };
-use xueji_shared::change::{self, FieldChange, ProofRef};
+use xueji_shared::business::change::edit::{self as change, FieldChange, ProofRef};
 use xueji_shared::codes::{Gender, ID_TYPE_OTHER};
 use xueji_shared::controlled::{classify_edit, ControlledError, EditRoute};
 use xueji_shared::dedup;
@@ -231,7 +230,7 @@ async fn candidates<C: ConnectionTrait>(
     conn: &C,
     student_id: i64,
     record: &StudentRecord,
-) -> AppResult<Vec<DuplicateCandidate>> {
+) -> AppResult<Vec<ChangeCandidate>> {
     let today = crate::clock::today();
     let mut found: Vec<(&'static str, students::Model)> = Vec::new();
     let has_id = record.id_type != ID_TYPE_OTHER && !record.id_number.trim().is_empty();
@@ -275,7 +274,7 @@ async fn candidates<C: ConnectionTrait>(
         .collect();
     Ok(found
         .into_iter()
-        .map(|(kind, s)| DuplicateCandidate {
+        .map(|(kind, s)| ChangeCandidate {
             kind: kind.to_owned(),
             student_number: s.student_number,
             name: s.name,
@@ -340,7 +339,7 @@ async fn info<C: ConnectionTrait>(
     } else {
         Vec::new()
     };
-    let next = chain.next_actor(state).map(|a| NextStep {
+    let next = chain.next_actor(state).map(|a| ChangeNextStep {
         label: chain
             .step(state)
             .filter(|_| matches!(state, State::Pending { .. }))
@@ -366,7 +365,7 @@ async fn info<C: ConnectionTrait>(
         .collect();
     let history = actions
         .into_iter()
-        .map(|a| ActionRecord {
+        .map(|a| ChangeActionRecord {
             action_label: action_label(&a.action),
             step_label: a
                 .step

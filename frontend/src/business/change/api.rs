@@ -1,7 +1,7 @@
 //! The API calls of 学籍维护 and 关键信息变更.
 
 use gloo_net::http::Method;
-use xueji_shared::api_change::{
+use xueji_shared::business::change::api_change::{
     ChangeActionInput, ChangeInfo, ChangePage, EditContext, EditOutcome, EditStudent, HistoryPage,
 };
 

@@ -9,9 +9,10 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use wasm_bindgen::JsCast;
-use xueji_shared::api_change::{ChangeActionInput, ChangeInfo};
-use xueji_shared::api_registration::{ActionRecord, DuplicateCandidate};
-use xueji_shared::change::FieldChange;
+use xueji_shared::business::change::api_change::{
+    ChangeActionInput, ChangeActionRecord, ChangeCandidate, ChangeInfo,
+};
+use xueji_shared::business::change::edit::FieldChange;
 use xueji_shared::workflow::Action;
 
 use super::strings as s;
@@ -76,7 +77,7 @@ pub fn diff_view(changes: Vec<FieldChange>) -> impl IntoView {
     }
 }
 
-fn candidates_view(candidates: Vec<DuplicateCandidate>) -> impl IntoView {
+fn candidates_view(candidates: Vec<ChangeCandidate>) -> impl IntoView {
     (!candidates.is_empty()).then(|| {
         let rows = candidates
             .into_iter()
@@ -117,7 +118,7 @@ fn candidates_view(candidates: Vec<DuplicateCandidate>) -> impl IntoView {
     })
 }
 
-fn history_view(history: Vec<ActionRecord>) -> impl IntoView {
+fn history_view(history: Vec<ChangeActionRecord>) -> impl IntoView {
     let offset = browser_offset_minutes();
     let rows = history
         .into_iter()

@@ -12,10 +12,10 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use xueji_shared::api::FieldError;
-use xueji_shared::api_change::{
+use xueji_shared::business::change::api_change::{
     ChangeActionInput, ChangeInfo, EditContext, EditOutcome, EditStudent,
 };
-use xueji_shared::change::{self, FieldChange, ProofKind, ProofRef};
+use xueji_shared::business::change::edit::{self as change, FieldChange, ProofKind, ProofRef};
 use xueji_shared::controlled::{classify_edit, EditRoute};
 use xueji_shared::record::StudentRecord;
 use xueji_shared::stage::Stage;

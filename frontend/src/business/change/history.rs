@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use xueji_shared::api_change::HistoryEntry;
+use xueji_shared::business::change::api_change::HistoryEntry;
 use xueji_shared::org::{Level, Role};
 
 use super::strings as s;

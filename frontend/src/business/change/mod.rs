@@ -11,7 +11,7 @@ pub mod strings;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use xueji_shared::api_change::ChangeSummary;
+use xueji_shared::business::change::api_change::ChangeSummary;
 use xueji_shared::org::Role;
 
 use crate::api::Api;

@@ -1,15 +1,48 @@
 //! Wire types of 学籍维护 (editing a student record) and 关键信息变更 (key-field change
-//! requests), seed 001 第二章 1. The rules are [`crate::change`] and [`crate::controlled`].
+//! requests), seed 001 第二章 1. The rules are [`super::edit`] and [`crate::controlled`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::edit::{FieldChange, ProofRef};
 use crate::api::OrgSummary;
 use crate::api_engine::StepRecord;
-use crate::api_registration::{ActionRecord, DuplicateCandidate, NextStep};
-use crate::change::{FieldChange, ProofRef};
 use crate::field::FieldError;
+use crate::org::{Level, Role};
 use crate::workflow::{Action, State};
+
+/// Who acts next on a change request.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeNextStep {
+    pub label: String,
+    pub level: Level,
+    pub role: Role,
+}
+
+/// One action taken on a change request (its history).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeActionRecord {
+    pub action: String,
+    pub action_label: String,
+    pub step_label: Option<String>,
+    pub actor_org_name: String,
+    pub reason: Option<String>,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// A record of the country that already holds the identity a change leads to.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeCandidate {
+    /// `dup_with_id` (same ID) or `dup_without_id` (same name, gender, birth date).
+    pub kind: String,
+    pub student_number: String,
+    pub name: String,
+    pub school_name: String,
+}
 
 /// What the edit form needs: the record and its version, the controlled fields of the
 /// student's school (the form marks them and tells which changes need approval, with the same
@@ -101,14 +134,14 @@ pub struct ChangeInfo {
     pub identity: bool,
     /// For identity changes: who in the country already has the new identity (approving opens
     /// a problem record instead of a duplicate).
-    pub candidates: Vec<DuplicateCandidate>,
+    pub candidates: Vec<ChangeCandidate>,
     /// Fields of the change that were changed on the record since (approval is refused).
     pub moved: Vec<String>,
-    pub next: Option<NextStep>,
+    pub next: Option<ChangeNextStep>,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub allowed_actions: Vec<Action>,
     pub steps: Vec<StepRecord>,
-    pub history: Vec<ActionRecord>,
+    pub history: Vec<ChangeActionRecord>,
     /// RFC 3339.
     pub created_at: String,
     pub updated_at: String,
@@ -155,13 +188,23 @@ pub struct ChangeActionInput {
 }
 
 impl ChangeActionInput {
+    /// Return and reject need a reason, 强制干预 too; at most 500 characters.
     pub fn validate(&self) -> Vec<FieldError> {
-        crate::api_registration::RequestActionInput {
-            action: self.action,
-            reason: self.reason.clone(),
-            record: None,
+        let mut f = Vec::new();
+        let reason = self.reason.as_deref().map(str::trim).unwrap_or_default();
+        if matches!(self.action, Action::Return | Action::Reject) && reason.is_empty() {
+            f.push(FieldError::new("reason", "退回或不通过时须填写原因"));
         }
-        .validate()
+        if self.action == Action::Force && reason.is_empty() {
+            f.push(FieldError::new(
+                "reason",
+                crate::workflow::ForceError::NoReason.to_string(),
+            ));
+        }
+        if reason.chars().count() > 500 {
+            f.push(FieldError::new("reason", "原因不能超过 500 个字"));
+        }
+        f
     }
 }
 
