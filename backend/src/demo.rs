@@ -559,6 +559,8 @@ pub async fn seed_business(state: &AppState) -> AppResult<BusinessCounts> {
         .await?;
         counts.problems += 1;
     }
+    // Key-field change requests: one at the school leader's step, one at the county's.
+    counts.requests += crate::business::change::demo::seed(&*tx, &state.evidence).await?;
     audit::append(
         &*tx,
         &Actor::default(),

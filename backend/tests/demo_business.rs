@@ -110,6 +110,20 @@ async fn demo_business_gives_every_account_something_to_do(b: Backend) {
             .map(String::from)
             .collect()
     );
+    // Key-field change requests: one at the school leader, one at the county.
+    for who in ["hz-xh-1-leader", "hz-xh-registrar"] {
+        let t = app.token(who).await;
+        let r = app.get("/api/v1/inbox?business=change", Some(&t)).await;
+        assert_eq!(r.body["total"], 1, "{who}: {}", r.text);
+        let link = r.body["items"][0]["link"]
+            .as_str()
+            .expect("link")
+            .to_owned();
+        let id = link.rsplit('/').next().expect("id");
+        let d = app.get(&format!("/api/v1/changes/{id}"), Some(&t)).await;
+        assert_eq!(d.body["allowed_actions"][0], "approve", "{}", d.text);
+        assert_eq!(d.body["changes"][0]["field"], "name");
+    }
 }
 db_test!(
     demo_business_gives_every_account_something_to_do,

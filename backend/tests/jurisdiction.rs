@@ -35,14 +35,16 @@ struct Org {
 }
 
 struct World {
-    orgs: HashMap<String, Org>,        // by code
-    victims: HashMap<i64, i64>,        // org id → victim account id
-    classes: HashMap<i64, i64>,        // school id → one of its classes
-    switches: Value,                   // the province's current switches, to PUT back
+    orgs: HashMap<String, Org>,         // by code
+    victims: HashMap<i64, i64>,         // org id → victim account id
+    classes: HashMap<i64, i64>,         // school id → one of its classes
+    switches: Value,                    // the province's current switches, to PUT back
     requests: HashMap<i64, i64>, // school id → a registration request pending at the school leader
     students: HashMap<i64, i64>, // school id → a registered student
     imports: HashMap<i64, (i64, i64)>, // school id → import jobs (checked with a bad row, cancelled)
     problems: HashMap<i64, i64>,       // school id → an open problem record about its student
+    changes: HashMap<i64, (i64, i64)>, // school id → (student, its key-field change request pending at the school leader)
+    change_requests: HashMap<i64, i64>, // school id → that change request
     scans: (i64, i64),                 // finished scan runs: Zhejiang's, another province's
 }
 
@@ -200,6 +202,50 @@ async fn world(app: &TestApp) -> World {
         tx.commit().await.expect("commit");
         problems.insert(*school, p.id);
     }
+    let mut changes = HashMap::new();
+    for (n, (slug, code)) in [("hz-xh-1", "3330106001"), ("nb-hs-1", "3330203001")]
+        .into_iter()
+        .enumerate()
+    {
+        let school = rows.iter().find(|o| o.code == code).expect("school");
+        let spec = xueji_backend::synth::SynthSpec::new(
+            960 + n as u64,
+            1,
+            330106,
+            xueji_backend::clock::today(),
+        );
+        let record = xueji_backend::synth::generate(spec)
+            .expect("synth")
+            .remove(0);
+        let mut rules = xueji_shared::record::RecordRules::new(xueji_backend::clock::today());
+        rules.school_stages = vec![xueji_shared::stage::Stage::Primary];
+        let tx = app.state.begin_write().await.expect("tx");
+        let student = xueji_backend::student::register(&*tx, school, &record, &rules)
+            .await
+            .expect("register")
+            .student()
+            .clone();
+        tx.commit().await.expect("commit");
+        let t = app.token(&format!("{slug}-registrar")).await;
+        let sha = upload_evidence(app, &t, slug).await;
+        let r = app
+            .call(
+                Method::PATCH,
+                &format!("/api/v1/students/{}", student.id),
+                Some(json!({
+                    "version": student.version,
+                    "record": { "name": "改名测试" },
+                    "evidence": [{ "sha256": sha, "kind": "household" }],
+                })),
+                Some(&t),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        changes.insert(
+            school.id,
+            (student.id, r.body["change"]["id"].as_i64().expect("id")),
+        );
+    }
     let mut imports = HashMap::new();
     for (n, (slug, code)) in [("hz-xh-1", "3330106001"), ("nb-hs-1", "3330203001")]
         .into_iter()
@@ -243,6 +289,8 @@ async fn world(app: &TestApp) -> World {
         imports.insert(school_id, (jobs[0], jobs[1]));
     }
     World {
+        change_requests: changes.iter().map(|(k, (_, r))| (*k, *r)).collect(),
+        changes,
         imports,
         classes,
         students,
@@ -268,6 +316,27 @@ async fn world(app: &TestApp) -> World {
             .collect(),
         victims,
     }
+}
+
+async fn upload_evidence(app: &TestApp, token: &str, note: &str) -> String {
+    let boundary = "matrixEvid3nceB0undary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(common::pdf(note));
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let req = http::Request::post("/api/v1/evidence")
+        .header("authorization", format!("Bearer {token}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .expect("req");
+    let r = app.raw(req).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.body["sha256"].as_str().expect("sha").to_owned()
 }
 
 async fn upload_import(app: &TestApp, token: &str, file: &[u8]) -> common::Resp {
@@ -371,6 +440,27 @@ fn engine_businesses(w: &World) -> Vec<EngineBusiness<'_>> {
             // Nothing to approve yet: its authority hears 409, everyone else inside 403.
             act_inside: |c, me, school| {
                 if c.role == "registrar" && school.parent_id == Some(me.id) {
+                    StatusCode::CONFLICT
+                } else {
+                    StatusCode::FORBIDDEN
+                }
+            },
+        },
+        EngineBusiness {
+            key: "change",
+            lists: &["/api/v1/changes", "/api/v1/changes?todo=true&limit=5"],
+            get: "/api/v1/changes/{id}",
+            act: "/api/v1/changes/{id}/actions",
+            act_body: json!({ "action": "resubmit" }),
+            object_paths: &[(
+                "evidence (not attached)",
+                "/api/v1/changes/{id}/evidence/0000000000000000000000000000000000000000000000000000000000000000",
+            )],
+            objects: &w.change_requests,
+            // Pending at the school leader: only its school's registrar may resubmit, and hears
+            // 409 (it is not returned); everyone else inside 403.
+            act_inside: |c, me, school| {
+                if c.role == "registrar" && school.id == me.id {
                     StatusCode::CONFLICT
                 } else {
                     StatusCode::FORBIDDEN
@@ -819,6 +909,63 @@ fn cases(w: &World, c: &Caller, seq: &mut u32) -> Vec<Case> {
                         StatusCode::NOT_FOUND
                     },
                 });
+            }
+            if let Some(&(student, _)) = w.changes.get(&school.id) {
+                let business_read = if admin {
+                    StatusCode::FORBIDDEN
+                } else {
+                    read(inside)
+                };
+                for (name, path) in [
+                    (
+                        "student edit context",
+                        format!("/api/v1/students/{student}/edit"),
+                    ),
+                    (
+                        "student history",
+                        format!("/api/v1/students/{student}/history"),
+                    ),
+                    (
+                        "changes of student",
+                        format!("/api/v1/changes?student_id={student}"),
+                    ),
+                ] {
+                    out.push(Case {
+                        name,
+                        method: Method::GET,
+                        path,
+                        body: None,
+                        expect: if name == "changes of student" && !admin {
+                            // A list: outside the jurisdiction it is empty, not 404.
+                            StatusCode::OK
+                        } else {
+                            business_read
+                        },
+                    });
+                }
+                // Only the registrar of the student's school edits (an empty edit: 422);
+                // everyone else inside 403.
+                let editor = c.role == "registrar" && school.id == me.id;
+                let own = |ok: StatusCode| {
+                    if admin {
+                        StatusCode::FORBIDDEN
+                    } else if !inside {
+                        StatusCode::NOT_FOUND
+                    } else if editor {
+                        ok
+                    } else {
+                        StatusCode::FORBIDDEN
+                    }
+                };
+                for method in [Method::PATCH, Method::PUT] {
+                    out.push(Case {
+                        name: "student edit",
+                        method,
+                        path: format!("/api/v1/students/{student}"),
+                        body: Some(json!({ "version": 0, "record": {} })),
+                        expect: own(StatusCode::UNPROCESSABLE_ENTITY),
+                    });
+                }
             }
             // Every business on the request engine: its request page and its action.
             for b in engine_businesses(w) {

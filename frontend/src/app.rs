@@ -6,6 +6,9 @@ use leptos_router::path;
 
 use crate::api::Api;
 use crate::auth::Session;
+use crate::business::change::detail::ChangeDetailPage;
+use crate::business::change::edit::StudentEditPage;
+use crate::business::change::ChangesPage;
 use crate::business::problems::detail::ProblemDetailPage;
 use crate::business::problems::scan::ScanPage;
 use crate::business::problems::ProblemsPage;
@@ -65,6 +68,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("registration/:id") view=RegistrationDetailPage/>
                         <Route path=path!("students") view=StudentsPage/>
                         <Route path=path!("students/:id") view=StudentCardPage/>
+                        <Route path=path!("students/:id/edit") view=StudentEditPage/>
+                        <Route path=path!("key-changes") view=ChangesPage/>
+                        <Route path=path!("key-changes/:id") view=ChangeDetailPage/>
                         <Route path=path!("problems") view=ProblemsPage/>
                         <Route path=path!("problems/scan") view=ScanPage/>
                         <Route path=path!("problems/:id") view=ProblemDetailPage/>

@@ -20,6 +20,7 @@ mod m20261201_100001_login_attempts;
 mod m20261201_100002_scan_owner;
 mod m20261202_000013_step_tallies;
 mod m20261202_000014_form_codes;
+mod m20261202_200001_student_versions;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_100002_scan_owner::Migration),
             Box::new(m20261202_000013_step_tallies::Migration),
             Box::new(m20261202_000014_form_codes::Migration),
+            Box::new(m20261202_200001_student_versions::Migration),
         ]
     }
 }

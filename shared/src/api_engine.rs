@@ -16,15 +16,22 @@ pub enum BusinessKey {
     Registration,
     /// 问题学籍处理 (including arbitration by the lowest common superior).
     Problem,
+    /// 关键信息变更 (a controlled field of a record, seed 001 第二章 1).
+    Change,
 }
 
 impl BusinessKey {
-    pub const ALL: [BusinessKey; 2] = [BusinessKey::Registration, BusinessKey::Problem];
+    pub const ALL: [BusinessKey; 3] = [
+        BusinessKey::Registration,
+        BusinessKey::Problem,
+        BusinessKey::Change,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             BusinessKey::Registration => "registration",
             BusinessKey::Problem => "problem",
+            BusinessKey::Change => "change",
         }
     }
 
@@ -50,6 +57,7 @@ impl BusinessKey {
         match self {
             BusinessKey::Registration => "学籍注册",
             BusinessKey::Problem => "问题学籍处理",
+            BusinessKey::Change => "关键信息变更",
         }
     }
 
@@ -58,6 +66,7 @@ impl BusinessKey {
         match self {
             BusinessKey::Registration => format!("/registration/{request_id}"),
             BusinessKey::Problem => format!("/problems/{}", object_id.unwrap_or(request_id)),
+            BusinessKey::Change => format!("/key-changes/{request_id}"),
         }
     }
 }
@@ -214,5 +223,6 @@ mod tests {
         assert!(e.message.contains("transfer"), "{}", e.message);
         assert_eq!(BusinessKey::Registration.link(7, None), "/registration/7");
         assert_eq!(BusinessKey::Problem.link(7, Some(3)), "/problems/3");
+        assert_eq!(BusinessKey::Change.link(7, Some(9)), "/key-changes/7");
     }
 }

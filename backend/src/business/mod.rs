@@ -4,6 +4,7 @@
 //! never import them (`tests/layering.rs`). Adding a business is adding its folder, one line
 //! here and one in `routes()`, and its key in `xueji_shared::api_engine::BusinessKey`.
 
+pub mod change;
 pub mod problems;
 pub mod registration;
 
@@ -16,4 +17,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(registration::routes())
         .merge(problems::routes())
+        .merge(change::routes())
 }

@@ -21,5 +21,6 @@ pub mod request_steps;
 pub mod requests;
 pub mod scan_runs;
 pub mod step_tallies;
+pub mod student_history;
 pub mod student_numbers;
 pub mod students;

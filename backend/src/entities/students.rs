@@ -29,6 +29,9 @@ pub struct Model {
     pub cohort: Option<i32>,
     /// 班级 as on the record.
     pub class_name: Option<String>,
+    /// Incremented by every edit of the record (学籍维护, an approved change); edits and change
+    /// requests are made against a version.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

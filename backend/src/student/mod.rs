@@ -11,6 +11,7 @@
 //! Everything happens inside the caller's write transaction, together with its audit entry.
 //! Nothing here imports a business.
 
+pub mod edit;
 pub mod grades;
 pub mod identity;
 pub mod problem_records;
@@ -243,7 +244,9 @@ async fn assign_with_reason<C: ConnectionTrait>(
     let kind = number.kind();
     let mut stored = record.clone();
     stored.student_number = number.as_str().to_owned();
+    let version = student.version + 1;
     let mut am = student.into_active_model();
+    am.version = Set(version);
     am.student_number = Set(number.as_str().to_owned());
     am.number_kind = Set(kind.prefix().to_string());
     am.record = Set(serde_json::to_string(&stored).map_err(AppError::internal)?);
@@ -395,7 +398,9 @@ pub async fn delete_student<C: ConnectionTrait>(
         .filter(crate::entities::identity_claims::Column::StudentId.eq(student.id))
         .exec(conn)
         .await?;
+    let version = student.version + 1;
     let mut am = student.into_active_model();
+    am.version = Set(version);
     am.status = Set(STATUS_DELETED.into());
     am.updated_at = Set(now);
     Ok(am.update(conn).await?)
@@ -440,7 +445,9 @@ pub async fn reuse_for_arrival<C: ConnectionTrait>(
     }
     let mut stored = record.clone();
     stored.student_number = student.student_number.clone();
+    let version = student.version + 1;
     let mut am = student.into_active_model();
+    am.version = Set(version);
     am.school_id = Set(school.id);
     am.province_code = Set(school.province_code.clone());
     am.class_id = Set(None);

@@ -2,5 +2,6 @@
 //! parts (the engine's inbox and request parts, the student record, the shell) sit below and
 //! never import them.
 
+pub mod change;
 pub mod problems;
 pub mod registration;

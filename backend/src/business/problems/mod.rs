@@ -272,6 +272,7 @@ pub async fn apply_identity_change<C: ConnectionTrait>(
         .exec(conn)
         .await?;
     let mut am = student.clone().into_active_model();
+    am.version = Set(student.version + 1);
     am.name = Set(new.name.clone());
     am.gender = Set(new.gender.clone());
     am.birth_date = Set(birth);

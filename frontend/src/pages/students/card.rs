@@ -68,6 +68,9 @@ pub fn StudentCardPage() -> impl IntoView {
         <div class="page student-card-page" data-page="student-card">
             <div class="card-page-actions no-print">
                 <A href="/students" attr:class="back-link">{s.card_back}</A>
+                {move || card.get().map(|c| view! {
+                    <crate::business::change::history::EditButton student_id=c.id school_id=c.school.id/>
+                })}
                 <button id="card-print" class="button button-secondary button-small" type="button" on:click=print>
                     {s.card_print}
                 </button>
@@ -137,6 +140,7 @@ fn CardBody(card: StudentCard) -> impl IntoView {
             {numbers_view(card.numbers.clone(), offset)}
             {problems_view(card.problems.clone(), offset)}
         </div>
+        <crate::business::change::history::StudentHistory student_id=card.id/>
         <h2 class="reg-record-title">{s.card_record}</h2>
         <div class="student-card-record">
             <RecordView record=card.record.clone()/>
