@@ -84,8 +84,17 @@ async fn old_codes_become_the_forms(b: Backend) {
     let mut am: requests::ActiveModel = row.into();
     am.payload = Set(serde_json::to_string(&aged(recs[2].clone())).expect("json"));
     am.update(app.db()).await.expect("update");
-    // Run migration 14 again, as on a database that predates it.
-    xueji_migrations::Migrator::down(app.db(), Some(1))
+    // Run migration 14 again, as on a database that predates it (rolling back it and every
+    // later one).
+    let names: Vec<String> = xueji_migrations::Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let at = names
+        .iter()
+        .position(|n| n == "m20261202_000014_form_codes")
+        .expect("migration 14");
+    xueji_migrations::Migrator::down(app.db(), Some(u32::try_from(names.len() - at).expect("n")))
         .await
         .expect("down");
     xueji_migrations::Migrator::up(app.db(), None)

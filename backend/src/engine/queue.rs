@@ -91,12 +91,18 @@ fn page_after(
         }
         None => select,
     };
+    // `done_at` first, though every line here has none: PostgreSQL does not take `done_at IS
+    // NULL` as fixing the index's first column, so without it the order is not the index's
+    // (`idx_request_steps_inbox`, `idx_request_steps_overdue`) and it sorts every open step of
+    // the organisation or the subtree instead of reading the first page off the index.
     Ok(if descending {
         select
+            .order_by_desc(request_steps::Column::DoneAt)
             .order_by_desc(col)
             .order_by_desc(request_steps::Column::Id)
     } else {
         select
+            .order_by_asc(request_steps::Column::DoneAt)
             .order_by_asc(col)
             .order_by_asc(request_steps::Column::Id)
     })
