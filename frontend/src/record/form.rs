@@ -186,16 +186,31 @@ fn field_view(
         }
         InputKind::Code(_) | InputKind::Country | InputKind::Grade => {
             let p = path.clone();
-            let options = move || {
-                options_of(kind, &stages.get())
-                    .into_iter()
-                    .map(|(code, label)| {
-                        let c = code.clone();
-                        view! {
-                            <option value=code selected=move || current.get() == c>{label}</option>
-                        }
+            // 入学方式 offers only its grade's stage's codes (the stage, not every keystroke).
+            let grade_stage = matches!(kind, InputKind::Code("entry_mode")).then(|| {
+                Memo::new(move |_| {
+                    model.record.with(|r| {
+                        r.get("grade")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned()
                     })
-                    .collect_view()
+                })
+            });
+            let options = move || {
+                let all = options_of(kind, &stages.get());
+                match grade_stage {
+                    Some(g) => super::logic::entry_mode_options(all, &g.get()),
+                    None => all,
+                }
+                .into_iter()
+                .map(|(code, label)| {
+                    let c = code.clone();
+                    view! {
+                        <option value=code selected=move || current.get() == c>{label}</option>
+                    }
+                })
+                .collect_view()
             };
             view! {
                 <label class="form-field">

@@ -350,8 +350,47 @@ pub fn date_of(year: i32, month: u32, day: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
 }
 
+/// The 入学方式 options a record's grade allows (the national form: 11/12 in compulsory
+/// education, 21/22/23/99 in senior high — `codes::entry_modes_for`); all of them while the
+/// grade is not chosen.
+pub fn entry_mode_options(options: Vec<(String, String)>, grade: &str) -> Vec<(String, String)> {
+    let stage =
+        xueji_shared::stage::Grade::from_code(grade, &xueji_shared::stage::StageLengths::default())
+            .map(|g| g.stage);
+    match stage {
+        Some(stage) => {
+            let allowed = xueji_shared::codes::entry_modes_for(stage);
+            options
+                .into_iter()
+                .filter(|(c, _)| allowed.contains(&c.as_str()))
+                .collect()
+        }
+        None => options,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn entry_modes_follow_the_grade_stage() {
+        let all: Vec<(String, String)> = xueji_shared::codes::ENTRY_MODE
+            .entries
+            .iter()
+            .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
+            .collect();
+        let codes = |grade: &str| -> Vec<String> {
+            super::entry_mode_options(all.clone(), grade)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect()
+        };
+        assert_eq!(codes("11"), ["11", "12"]);
+        assert_eq!(codes("23"), ["11", "12"]);
+        assert_eq!(codes("31"), ["21", "22", "23", "99"]);
+        assert_eq!(codes("").len(), all.len());
+    }
+
     use super::*;
     use std::collections::BTreeMap;
 
